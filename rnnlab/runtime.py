@@ -1,0 +1,63 @@
+"""Where and how big the course runs: the mode, the device and the seed.
+
+``RNNLAB_MODE=quick|full`` picks the size of every experiment. The default is
+``full`` when a CUDA GPU is present and ``quick`` otherwise; quick mode is what
+CI and the notebook tests run (every notebook in under a minute on a laptop
+CPU). Both modes run the same code; only the settings differ::
+
+    steps = by_mode(quick=200, full=20_000)
+"""
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+MODES = ("quick", "full")
+
+
+def cuda_available() -> bool:
+    """True when torch sees a CUDA GPU."""
+    return torch.cuda.is_available()
+
+
+def get_mode() -> str:
+    """The course mode: ``RNNLAB_MODE`` if set, else ``full`` on a GPU, ``quick`` otherwise."""
+    mode = os.environ.get("RNNLAB_MODE", "").strip().lower()
+    if not mode:
+        return "full" if cuda_available() else "quick"
+    if mode not in MODES:
+        raise ValueError(
+            f"RNNLAB_MODE: expected one of {MODES}, got {os.environ['RNNLAB_MODE']!r}. "
+            f"Unset it to get the default for this machine."
+        )
+    return mode
+
+
+def by_mode(*, quick, full):
+    """Return ``quick`` or ``full`` according to :func:`get_mode`."""
+    return quick if get_mode() == "quick" else full
+
+
+def get_device() -> torch.device:
+    """The one device the course trains on: the first CUDA GPU if present, else the CPU.
+
+    Set ``RNNLAB_DEVICE=cpu`` to stay on the CPU on a GPU machine.
+    """
+    wanted = os.environ.get("RNNLAB_DEVICE", "").strip().lower()
+    if wanted not in ("", "cpu", "cuda"):
+        raise ValueError(f"RNNLAB_DEVICE: expected 'cpu' or 'cuda', got {wanted!r}")
+    if wanted == "cuda" and not cuda_available():
+        raise ValueError("RNNLAB_DEVICE is 'cuda' but torch sees no CUDA GPU; unset it to use the CPU")
+    return torch.device("cuda" if cuda_available() and wanted != "cpu" else "cpu")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's ``random``, NumPy's global generator and torch (CPU and CUDA)."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"seed: expected an int, got {type(seed).__name__}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
