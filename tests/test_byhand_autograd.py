@@ -1,0 +1,66 @@
+"""Backward by hand against torch autograd, for the cells torch.nn has no module for:
+the GRU with the reset applied before the matmul (Cho et al. 2014), and the Jordan network.
+(torch's own GRU convention is checked here too; torch.nn.GRU is in test_byhand_gru.py.)"""
+from functools import partial
+
+import numpy as np
+import pytest
+import torch
+
+from rnnlab.byhand import example_inputs, gru_backward, gru_forward, jordan_backward, jordan_forward
+
+
+def torch_gru(x, h0, W_ih, W_hh, b_ih, b_hh, reset_after):
+    """The GRU written directly in torch ops: hs (B, T, H)."""
+    W_ir, W_iz, W_in = W_ih.chunk(3)
+    W_hr, W_hz, W_hn = W_hh.chunk(3)
+    b_ir, b_iz, b_in = b_ih.chunk(3)
+    b_hr, b_hz, b_hn = b_hh.chunk(3)
+    h, hs = h0, []
+    for t in range(x.shape[1]):
+        x_t = x[:, t]
+        r = torch.sigmoid(x_t @ W_ir.T + b_ir + h @ W_hr.T + b_hr)
+        z = torch.sigmoid(x_t @ W_iz.T + b_iz + h @ W_hz.T + b_hz)
+        if reset_after:
+            n = torch.tanh(x_t @ W_in.T + b_in + r * (h @ W_hn.T + b_hn))
+        else:
+            n = torch.tanh(x_t @ W_in.T + b_in + (r * h) @ W_hn.T + b_hn)
+        h = (1 - z) * n + z * h
+        hs.append(h)
+    return torch.stack(hs, dim=1)
+
+
+def torch_jordan(x, y0, W_xh, W_yh, b_h, W_hy, b_y):
+    """The Jordan network written directly in torch ops: ys (B, T, V)."""
+    y, ys = y0, []
+    for t in range(x.shape[1]):
+        h = torch.tanh(x[:, t] @ W_xh.T + y @ W_yh.T + b_h)
+        y = h @ W_hy.T + b_y
+        ys.append(y)
+    return torch.stack(ys, dim=1)
+
+
+# name: (cell, our forward, our backward, torch version, which output of our forward the loss sees)
+CASES = {
+    "gru, reset after (torch)": ("gru", partial(gru_forward, reset_after=True), gru_backward,
+                                 partial(torch_gru, reset_after=True), 0),
+    "gru, reset before (Cho)": ("gru", partial(gru_forward, reset_after=False), gru_backward,
+                                partial(torch_gru, reset_after=False), 0),
+    "jordan": ("jordan", jordan_forward, jordan_backward, torch_jordan, 1),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_forward_and_backward_match_torch_autograd(case):
+    cell, forward, backward, torch_forward, which = CASES[case]
+    inputs = example_inputs(cell, seed=5)
+    tensors = {name: torch.from_numpy(value).requires_grad_() for name, value in inputs.items()}
+    out_torch = torch_forward(*tensors.values())
+    dout = np.random.default_rng(6).standard_normal(tuple(out_torch.shape))
+    (out_torch * torch.from_numpy(dout)).sum().backward()
+
+    *outputs, cache = forward(*inputs.values())
+    grads = backward(dout, cache)
+    np.testing.assert_allclose(outputs[which], out_torch.detach().numpy(), rtol=0, atol=1e-12)
+    for ours, tensor in zip(grads, tensors.values(), strict=True):
+        np.testing.assert_allclose(ours, tensor.grad.numpy(), rtol=0, atol=1e-10)
