@@ -1,0 +1,52 @@
+"""The LSTM cell, as ``torch.nn.LSTMCell`` (Hochreiter & Schmidhuber 1997, with forget gate).
+
+    i = sigma(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)     input gate
+    f = sigma(W_if x_t + b_if + W_hf h_{t-1} + b_hf)     forget gate
+    g = tanh (W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)     candidate cell
+    o = sigma(W_io x_t + b_io + W_ho h_{t-1} + b_ho)     output gate
+    c_t = f * c_{t-1} + i * g
+    h_t = o * tanh(c_t)
+
+Shapes: x_t (B, D); h_t, c_t (B, H); weight_ih (4H, D), weight_hh (4H, H), biases (4H,),
+gate blocks stacked on the rows in the order i, f, g, o (as torch).
+"""
+from __future__ import annotations
+
+import torch
+
+from rnnlab.nn.cell import RecurrentCell
+from rnnlab.nn.lstm_scan import lstm_scan
+
+
+class LSTMCell(RecurrentCell):
+    """LSTM cell with torch's parameters and forward: ``cell(x, (h, c)) -> (h', c')``.
+
+    x (B, D) or (D,); h, c (B, H) or (H,), zeros when hx is None.
+    ``fused`` (keyword-only, default True): when a layer runs this cell over a sequence,
+    use ``lstm_scan`` (hand-written backward, faster, first derivatives only);
+    ``fused=False`` runs ``step`` under autograd instead (supports double backward).
+    """
+
+    num_gates = 4
+    num_states = 2
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *, fused=True):
+        super().__init__(input_size, hidden_size, bias, device, dtype)
+        self.fused = fused
+
+    def step(self, xp_t: torch.Tensor, state: tuple) -> tuple:
+        """xp_t (n, 4H) = W_ih x_t + b_ih + b_hh; state (h_{t-1}, c_{t-1}) (n, H) -> (h_t, c_t)."""
+        h, c = state
+        gates = torch.addmm(xp_t, h, self.weight_hh.t())  # (n, 4H): all four gates, one matmul
+        i, f, g, o = gates.chunk(4, 1)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c + i * g
+        h = o * torch.tanh(c)
+        return h, c
+
+    def scan(self, xp, state, batch_sizes):
+        """As ``RecurrentCell.scan``; with ``fused`` the loop and its backward are hand-written."""
+        if not self.fused:
+            return super().scan(xp, state, batch_sizes)
+        y, h, c = lstm_scan(xp, state[0], state[1], self.weight_hh, batch_sizes)
+        return y, (h, c)
