@@ -4,6 +4,8 @@ The computations live in the topic's own module (e.g. :mod:`rnnlab.gradflow`); t
 modules here only draw, so each widget can be tested and benchmarked headless
 (matplotlib's Agg backend) without a browser.
 
+- :mod:`rnnlab.plots.unrolled` — notebook 01: an RNN unrolled in time, weights coloured.
+- :mod:`rnnlab.plots.memory` — notebook 01: how long an untrained RNN remembers its first input.
 - :mod:`rnnlab.plots.gradflow` — notebook 03: gradient norms against the bound, clipping,
   the long-range recall task.
 """
