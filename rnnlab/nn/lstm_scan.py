@@ -36,7 +36,7 @@ class LSTMScan(torch.autograd.Function):
             if n < h_t.shape[0]:  # sequences n.. ended at the previous step
                 h_n[n:h_t.shape[0]], c_n[n:h_t.shape[0]] = h_t[n:], c_t[n:]
             h_prev.append(h_t[:n]), c_prev.append(c_t[:n])
-            torch.mm(h_t[:n], w_t, out=gates).add_(xp_t)  # (n, 4H) pre-activations
+            torch.addmm(xp_t, h_t[:n], w_t, out=gates)  # (n, 4H) pre-activations: xp_t + h_{t-1} W_hh^T
             gates[:, :2 * H].sigmoid_()  # i, f
             gates[:, 2 * H:3 * H].tanh_()  # g
             gates[:, 3 * H:].sigmoid_()  # o
