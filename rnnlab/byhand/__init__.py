@@ -27,45 +27,60 @@ from .activations import activate, activate_backward, sigmoid
 from .affine import temporal_affine_backward, temporal_affine_forward
 from .elman import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from .elman_lm import PARAM_NAMES, elman_lm_loss, init_elman_lm
+from .charmodel import (
+    Adagrad, CharRNN, CharTrainer, clip_gradients, evaluate_char_rnn, init_char_rnn, sample, unigram_loss,
+)
 from .examples import example_inputs
 from .gradcheck import check_gradients, gradcheck_layer, numerical_gradient, rel_error
 from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .jordan import jordan_backward, jordan_forward, jordan_step_backward, jordan_step_forward
 from .loss import softmax_cross_entropy
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
+from .reach import late_loss_reach, reach_problem, truncation_error
 from .tbptt import TBPTTUpdate, tbptt
 
 __all__ = [
+    "Adagrad",
+    "CharRNN",
+    "CharTrainer",
     "PARAM_NAMES",
     "TBPTTUpdate",
     "activate",
     "activate_backward",
     "check_gradients",
+    "clip_gradients",
     "elman_lm_loss",
+    "evaluate_char_rnn",
     "example_inputs",
     "gradcheck_layer",
     "gru_backward",
     "gru_forward",
     "gru_step_backward",
     "gru_step_forward",
+    "init_char_rnn",
     "init_elman_lm",
     "jordan_backward",
     "jordan_forward",
     "jordan_step_backward",
     "jordan_step_forward",
+    "late_loss_reach",
     "lstm_backward",
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
     "numerical_gradient",
+    "reach_problem",
     "rel_error",
     "rnn_backward",
     "rnn_forward",
     "rnn_step_backward",
     "rnn_step_forward",
+    "sample",
     "sigmoid",
     "softmax_cross_entropy",
     "tbptt",
     "temporal_affine_backward",
     "temporal_affine_forward",
+    "truncation_error",
+    "unigram_loss",
 ]

@@ -6,6 +6,8 @@ modules here only draw, so each widget can be tested and benchmarked headless
 
 - :mod:`rnnlab.plots.unrolled` — notebook 01: an RNN unrolled in time, weights coloured.
 - :mod:`rnnlab.plots.memory` — notebook 01: how long an untrained RNN remembers its first input.
+- :mod:`rnnlab.plots.bptt` — notebook 02: the backward pass drawn, gradient reach under
+  truncation, the character model's training curve and sampling temperature.
 - :mod:`rnnlab.plots.gradflow` — notebook 03: gradient norms against the bound, clipping,
   the long-range recall task.
 """
