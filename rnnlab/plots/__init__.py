@@ -10,4 +10,6 @@ modules here only draw, so each widget can be tested and benchmarked headless
   truncation, the character model's training curve and sampling temperature.
 - :mod:`rnnlab.plots.gradflow` — notebook 03: gradient norms against the bound, clipping,
   the long-range recall task.
+- :mod:`rnnlab.plots.gates` — notebook 04: LSTM/GRU gate heatmaps, the gradient highway
+  of RNN vs LSTM vs GRU, the adding and copy results.
 """

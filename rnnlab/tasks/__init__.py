@@ -2,6 +2,10 @@
 
 - :mod:`rnnlab.tasks.recall` — recall the first symbol after a run of distractors
   (notebook 03: the task a vanilla RNN fails at long range for lack of gradient).
+- :mod:`rnnlab.tasks.adding` — the adding problem (Hochreiter & Schmidhuber 1997): sum the
+  two marked values; answering 1 always scores MSE 1/6 (notebook 04).
+- :mod:`rnnlab.tasks.copy` — the copy task (Arjovsky et al. 2016): reproduce symbols after
+  T blanks; the memoryless baseline's cross-entropy is L ln n / (T + 2L) (notebook 04).
 """
 from .recall import RecallClassifier, recall_accuracy, recall_first
 

@@ -1,0 +1,89 @@
+"""The adding problem (Hochreiter & Schmidhuber 1997): add the two marked numbers of a sequence.
+
+Each sequence has ``T`` steps of two input channels: a value ``x[:, t, 0]`` drawn from
+U[0, 1] and a marker ``x[:, t, 1]`` that is 1 at exactly two steps (one in the first
+half, one in the second half) and 0 elsewhere. The target is the sum of the two marked
+values. Everything between and after the marks is noise the model must ignore, and the
+first mark can be up to ``T`` steps before the loss.
+
+A model that has learned nothing useful answers the mean, ``E[y] = 1``; its mean squared
+error is ``Var[y] = 2 * (1/12) = 1/6 ≈ 0.167`` (:data:`BASELINE_MSE`)::
+
+    x, y = adding_problem(batch_size=64, T=50)   # x: (B, T, 2), y: (B,)
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+#: The mean squared error of always answering 1 (the variance of a sum of two U[0, 1]).
+BASELINE_MSE = 1.0 / 6.0
+
+
+def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{fn}: expected {name} to be an int >= {least}, got {value!r}{hint}")
+
+
+def adding_problem(batch_size: int, T: int, generator: torch.Generator | None = None):
+    """A batch of the adding problem.
+
+    Returns:
+        ``x``: ``(B, T, 2)`` float32; channel 0 the values in U[0, 1], channel 1 the
+        markers (exactly two 1s per sequence: one at a step in ``[0, T // 2)``, one in
+        ``[T // 2, T)``). ``y``: ``(B,)`` float32, the sum of the two marked values.
+    Raises:
+        ValueError: ``batch_size < 1``, or ``T < 2`` (two marks need two steps).
+    """
+    _check_int("adding_problem", "batch_size", batch_size, 1)
+    _check_int("adding_problem", "T", T, 2, " (the two marked numbers need two steps)")
+    values = torch.rand(batch_size, T, generator=generator)                          # (B, T)
+    first = torch.randint(0, T // 2, (batch_size,), generator=generator)            # (B,)
+    second = torch.randint(T // 2, T, (batch_size,), generator=generator)           # (B,)
+    markers = torch.zeros(batch_size, T)
+    rows = torch.arange(batch_size)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    x = torch.stack([values, markers], dim=-1)                                       # (B, T, 2)
+    y = (values * markers).sum(dim=1)                                                # (B,)
+    return x, y
+
+
+def marked_positions(x: torch.Tensor) -> torch.Tensor:
+    """The two marked steps of each sequence of ``x`` ``(B, T, 2)``: ``(B, 2)`` int64, sorted."""
+    if x.ndim != 3 or x.shape[-1] != 2:
+        raise ValueError(f"marked_positions: expected x of shape (B, T, 2), got {tuple(x.shape)}")
+    return torch.nonzero(x[..., 1] > 0.5)[:, 1].view(x.shape[0], 2)
+
+
+class LastStateRegressor(nn.Module):
+    """A one-layer recurrent network reading ``x`` ``(B, T, D)``; a linear head on ``h_T``.
+
+    ``rnn_class`` is ``rnnlab.nn.RNN``, ``LSTM`` or ``GRU`` (or their ``torch.nn``
+    namesakes); extra keyword arguments go to it. ``forward`` returns ``(B,)``.
+    """
+
+    def __init__(self, rnn_class, input_size: int = 2, hidden_size: int = 32, **rnn_kwargs):
+        super().__init__()
+        self.rnn = rnn_class(input_size, hidden_size, batch_first=True, **rnn_kwargs)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        output, _ = self.rnn(x)                 # (B, T, H): every h_t; the last is h_T
+        return self.head(output[:, -1]).squeeze(-1)   # (B,)
+
+
+def adding_loss(model: nn.Module, batch) -> torch.Tensor:
+    """Mean squared error of ``model`` on a batch ``(x, y)``; a loss_fn for ``rnnlab.train``."""
+    x, y = batch
+    return nn.functional.mse_loss(model(x), y)
+
+
+@torch.no_grad()
+def adding_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """The mean squared error of ``model`` on ``x`` ``(B, T, 2)``, ``y`` ``(B,)``, as a float."""
+    was_training = model.training
+    model.eval()
+    mse = float(nn.functional.mse_loss(model(x), y))
+    model.train(was_training)
+    return mse
