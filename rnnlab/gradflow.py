@@ -149,6 +149,30 @@ def rnn_forward(x, W_hh, W_xh, b_h=None, h0=None, nonlinearity: str = "tanh"):
     return a_all, h_all
 
 
+def product_norms(jacobians: np.ndarray) -> np.ndarray:
+    """``||ds_T/ds_t||_2`` for ``t = 0..T`` from one-step Jacobians ``(T, S, S)``: shape ``(T + 1,)``.
+
+    Entry ``T`` is 1. Overflow gives ``inf`` (or ``nan``) entries, never an error.
+    """
+    jacobians = np.asarray(jacobians, dtype=np.float64)
+    if jacobians.ndim != 3 or jacobians.shape[1] != jacobians.shape[2]:
+        raise ValueError(f"product_norms: expected jacobians of shape (T, S, S), got {jacobians.shape}")
+    T, S = jacobians.shape[:2]
+    products = np.empty((T + 1, S, S))
+    J = np.eye(S)
+    with np.errstate(all="ignore"):
+        for t in range(T, -1, -1):
+            products[t] = J
+            if t > 0:
+                J = J @ jacobians[t - 1]
+    norms = np.full(T + 1, np.inf)
+    finite = np.isfinite(products).all(axis=(1, 2))
+    if finite.any():
+        norms[finite] = np.linalg.svd(products[finite], compute_uv=False)[:, 0]
+    norms[~finite & np.isnan(products).any(axis=(1, 2))] = np.nan
+    return norms
+
+
 def jacobian_norms(W_hh, a, nonlinearity: str) -> np.ndarray:
     """``||dh_T/dh_t||_2`` for ``t = 0..T``, shape ``(T + 1,)``; entry ``T`` is 1.
 
@@ -160,22 +184,10 @@ def jacobian_norms(W_hh, a, nonlinearity: str) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     if a.ndim != 2 or a.shape[1] != W_hh.shape[0]:
         raise ValueError(f"jacobian_norms: expected a of shape (T, n) with n = {W_hh.shape[0]}, got {a.shape}")
-    T, n = a.shape
-    d = activation_derivative(a, nonlinearity)                # (T, n): f'(a_t)
-    products = np.empty((T + 1, n, n))
-    J = np.eye(n)
+    d = activation_derivative(a, nonlinearity)  # (T, n): f'(a_t)
     with np.errstate(all="ignore"):
-        for t in range(T, -1, -1):
-            products[t] = J
-            if t > 0:
-                J = J @ (d[t - 1][:, None] * W_hh)             # times diag(f'(a_t)) W_hh
-    norms = np.full(T + 1, np.inf)
-    finite = np.isfinite(products).all(axis=(1, 2))
-    if finite.any():
-        with np.errstate(all="ignore"):
-            norms[finite] = np.linalg.svd(products[finite], compute_uv=False)[:, 0]
-    norms[~finite & np.isnan(products).any(axis=(1, 2))] = np.nan
-    return norms
+        jacobians = d[:, :, None] * W_hh[None]  # (T, n, n): dh_t/dh_{t-1} = diag(f'(a_t)) W_hh
+    return product_norms(jacobians)
 
 
 @dataclass

@@ -20,7 +20,7 @@ import copy
 import numpy as np
 import torch
 
-from rnnlab.gradflow import GradientFlow
+from rnnlab.gradflow import GradientFlow, product_norms  # noqa: F401 (product_norms is part of this module's API)
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_
 from rnnlab.nn.lstm_cell import LSTMCell
@@ -92,30 +92,6 @@ def state_jacobians(cell, x) -> np.ndarray:
         # every step's Jacobian at once: jacrev of one step, vectorised over the T steps
         jac = torch.func.vmap(torch.func.jacrev(step))(torch.stack(states), xp)   # (T, S, S)
     return jac.numpy()
-
-
-def product_norms(jacobians: np.ndarray) -> np.ndarray:
-    """``||ds_T/ds_t||_2`` for ``t = 0..T`` from one-step Jacobians ``(T, S, S)``: shape ``(T + 1,)``.
-
-    Entry ``T`` is 1. Overflow gives ``inf`` (or ``nan``) entries, never an error.
-    """
-    jacobians = np.asarray(jacobians, dtype=np.float64)
-    if jacobians.ndim != 3 or jacobians.shape[1] != jacobians.shape[2]:
-        raise ValueError(f"product_norms: expected jacobians of shape (T, S, S), got {jacobians.shape}")
-    T, S = jacobians.shape[:2]
-    products = np.empty((T + 1, S, S))
-    J = np.eye(S)
-    with np.errstate(all="ignore"):
-        for t in range(T, -1, -1):
-            products[t] = J
-            if t > 0:
-                J = J @ jacobians[t - 1]
-    norms = np.full(T + 1, np.inf)
-    finite = np.isfinite(products).all(axis=(1, 2))
-    if finite.any():
-        norms[finite] = np.linalg.svd(products[finite], compute_uv=False)[:, 0]
-    norms[~finite & np.isnan(products).any(axis=(1, 2))] = np.nan
-    return norms
 
 
 def cell_flow(cell, x, init: str = "trained", scale: float = 1.0) -> GradientFlow:
