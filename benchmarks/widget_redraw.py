@@ -23,16 +23,24 @@ import numpy as np  # noqa: E402
 
 from rnnlab.gradflow import INITS, NONLINEARITIES  # noqa: E402
 from rnnlab.plots import gradflow as gfplots  # noqa: E402
+from rnnlab.byhand.charmodel import init_char_rnn, sample  # noqa: E402
+from rnnlab.data import load_python_docs  # noqa: E402
+from rnnlab.plots.bptt import reach_figure  # noqa: E402
 from rnnlab.plots.memory import draw_memory  # noqa: E402
 
 TARGET_MS = 50.0
 
 
 def _time(make) -> tuple[float, float]:
-    """(compute ms, compute + render ms) of one call of ``make() -> (fig, _)``."""
+    """(compute ms, compute + render ms) of one call of ``make() -> (fig, _)``.
+
+    A widget that prints text instead of drawing returns ``(None, text)``: nothing to render.
+    """
     start = time.perf_counter()
     fig, _ = make()
     computed = time.perf_counter()
+    if fig is None:
+        return (computed - start) * 1e3, (computed - start) * 1e3
     fig.canvas.draw()
     drawn = time.perf_counter()
     plt.close(fig)
@@ -57,6 +65,14 @@ def main() -> None:
     sweep("01 memory", (
         (lambda s=s, T=T: (draw_memory(s, T), None))
         for s, T in itertools.product((0.1, 0.5, 1.0, 1.5, 2.0, 3.0), (5, 30, 60, 100))
+    ))
+    sweep("02 truncation", (
+        (lambda k2=k2, sc=sc: reach_figure(k2, sc)) for k2, sc in itertools.product((1, 5, 10, 20, 40), (0.5, 2.0, 4.0))
+    ))
+    char_model = init_char_rnn(load_python_docs(), hidden_size=100, seed=0)  # the notebook's size (untrained)
+    sweep("02 temperature", (
+        (lambda t=t: (None, sample(char_model, 300, prompt="The ", temperature=t, seed=0)))
+        for t in (0.05, 0.5, 1.0, 1.5, 3.0)
     ))
     sweep("03 gradient flow", (
         (lambda s=s, T=T, f=f, i=i: gfplots.gradient_flow_figure(s, T, f, i))
