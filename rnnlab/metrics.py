@@ -74,3 +74,65 @@ def bigram_nll(train_ids, test_ids, vocab_size: int, alpha: float = 1.0) -> floa
     """Mean NLL (nats) of characters 2..N of ``test_ids``, each given the one before, under the bigram model."""
     test = _ids("test_ids", test_ids, vocab_size, 2)
     return float(-np.log(bigram_probs(train_ids, vocab_size, alpha)[test[:-1], test[1:]]).mean())
+
+
+# ---- classification scores (notebook 05: tagging) -------------------------------------------------
+
+
+def _labels(name: str, values) -> np.ndarray:
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    values = np.asarray(values)
+    if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"{name}: expected a 1-D array of integer class ids, got shape {values.shape}, dtype {values.dtype}")
+    return values.astype(np.int64)
+
+
+def _pair(gold, pred, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    gold, pred = _labels("gold", gold), _labels("pred", pred)
+    if len(gold) != len(pred):
+        raise ValueError(f"gold and pred: expected the same number of labels, got {len(gold)} and {len(pred)}")
+    if len(gold) == 0:
+        raise ValueError("gold and pred: expected at least one label, got none")
+    if not isinstance(n_classes, int) or n_classes < 1:
+        raise ValueError(f"n_classes: expected an int >= 1, got {n_classes!r}")
+    for name, v in (("gold", gold), ("pred", pred)):
+        if v.min() < 0 or v.max() >= n_classes:
+            raise ValueError(f"{name}: expected class ids in [0, {n_classes - 1}], got values in [{v.min()}, {v.max()}]. "
+                             f"Are the label sets of gold and pred the same, and n_classes right?")
+    return gold, pred
+
+
+def accuracy(gold, pred) -> float:
+    """Fraction of positions where ``pred == gold`` (1-D integer arrays or tensors, same length)."""
+    gold, pred = _labels("gold", gold), _labels("pred", pred)
+    if len(gold) != len(pred) or len(gold) == 0:
+        raise ValueError(f"accuracy: expected gold and pred of the same non-zero length, got {len(gold)} and {len(pred)}")
+    return float((gold == pred).mean())
+
+
+def confusion_matrix(gold, pred, n_classes: int) -> np.ndarray:
+    """``(C, C)`` int counts, rows the gold class, columns the predicted class."""
+    gold, pred = _pair(gold, pred, n_classes)
+    return np.bincount(gold * n_classes + pred, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def per_class_prf(gold, pred, n_classes: int) -> dict:
+    """Precision, recall and F1 of every class, each a ``(C,)`` float array, plus ``support`` (C,).
+
+    precision_c = TP / (TP + FP),  recall_c = TP / (TP + FN),  F1_c = 2 P R / (P + R);
+    a ratio whose denominator is 0 is 0 (as scikit-learn's ``zero_division=0``).
+    """
+    cm = confusion_matrix(gold, pred, n_classes).astype(float)
+    tp = np.diag(cm)
+    predicted, actual = cm.sum(0), cm.sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, tp / predicted, 0.0)
+        recall = np.where(actual > 0, tp / actual, 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return {"precision": precision, "recall": recall, "f1": f1, "support": actual.astype(np.int64)}
+
+
+def macro_f1(gold, pred, n_classes: int) -> float:
+    """The unweighted mean of the per-class F1 scores (every class counts the same, rare or not)."""
+    return float(per_class_prf(gold, pred, n_classes)["f1"].mean())

@@ -12,6 +12,8 @@ modules here only draw, so each widget can be tested and benchmarked headless
   the long-range recall task.
 - :mod:`rnnlab.plots.gates` — notebook 04: LSTM/GRU gate heatmaps, the gradient highway
   of RNN vs LSTM vs GRU, the adding and copy results.
+- :mod:`rnnlab.plots.tagging` — notebook 05: tagged lines of code, per-class F1, the
+  uni- vs bidirectional tagger comparison widget.
 - :mod:`rnnlab.plots.lm` — notebook 07: stateful streams, the language model's learning curve.
 - :mod:`rnnlab.plots.sampling` — notebook 07: the next-character distribution and the
   sampling widget (temperature, top-p, prompt).

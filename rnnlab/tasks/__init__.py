@@ -6,6 +6,8 @@
   two marked values; answering 1 always scores MSE 1/6 (notebook 04).
 - :mod:`rnnlab.tasks.copy` — the copy task (Arjovsky et al. 2016): reproduce symbols after
   T blanks; the memoryless baseline's cross-entropy is L ln n / (T + 2L) (notebook 04).
+- :mod:`rnnlab.tasks.tagging` — tag each name in Python's own source by its role (call,
+  attribute owner, assigned, other), decided by the token that follows it (notebook 05).
 """
 from .recall import RecallClassifier, recall_accuracy, recall_first
 

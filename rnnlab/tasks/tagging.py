@@ -1,0 +1,264 @@
+"""Tag the names of Python source by their role — a role decided by the token that comes *next*.
+
+Every logical line of Python code is a sequence of tokens (Python's own ``tokenize``).
+Each NAME token that is not a keyword gets one of four tags, read off the token after it:
+
+    call       followed by "("       len(x)      print(...)
+    owner      followed by "."       self.x      os.path
+    assigned   followed by "="       total = 0   (keyword arguments f(key=1) too)
+    other      anything else         x + y       for name in ...
+
+Every other token (keywords, operators, numbers, strings) has no tag (:data:`IGNORE`)
+and counts neither in the loss nor in the scores. A left-to-right tagger must answer
+at a name before it has read the next token; a bidirectional one has read it::
+
+    lines = python_lines(load_python_source(("textwrap.py",)))   # list of TaggedLine
+    vocab = Vocab.build(lines, max_size=2000)
+    x, y, lengths = pad_batch(lines[:8], vocab)                  # (B, T), (B, T), (B,)
+"""
+from __future__ import annotations
+
+import io
+import keyword
+import tokenize
+from collections import Counter
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+#: The tags, in the order of the model's outputs.
+TAGS = ("other", "call", "owner", "assigned")
+#: The target of tokens that carry no tag (``cross_entropy``'s default ``ignore_index``).
+IGNORE = -100
+#: The id of the padding token and of unknown tokens in every :class:`Vocab`.
+PAD, UNK = 0, 1
+
+_NEXT_TAG = {"(": "call", ".": "owner", "=": "assigned"}
+_SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING,
+         tokenize.ENDMARKER, tokenize.TYPE_COMMENT}
+
+
+@dataclass
+class TaggedLine:
+    """One logical line: ``tokens`` as the model reads them, ``tags`` (a tag or ``None`` each)."""
+
+    tokens: list[str]
+    tags: list
+
+
+def _shown(tok: tokenize.TokenInfo) -> str:
+    if tok.type == tokenize.NUMBER:
+        return "<num>"
+    if tok.type == tokenize.STRING or tok.type in _FSTRING:
+        return "<str>"
+    return tok.string
+
+
+_FSTRING = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+
+
+def _is_name(tok: tokenize.TokenInfo) -> bool:
+    return tok.type == tokenize.NAME and not keyword.iskeyword(tok.string)
+
+
+def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
+    """The logical lines of ``source`` as :class:`TaggedLine` s, in order.
+
+    Numbers become ``<num>``, strings ``<str>``; comments, blank lines and indentation are
+    dropped. The tag of a name is read from the next token of the *same* logical line (a
+    name that ends its line is ``other``). Lines longer than ``max_len`` tokens are left out.
+
+    Raises:
+        TypeError: ``source`` is not a str.
+        ValueError: ``source`` holds no tokens, or cannot be tokenized (the error says where).
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"python_lines: expected Python source as a str, got {type(source).__name__}")
+    if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
+        raise ValueError(f"python_lines: expected max_len to be an int >= 1 or None, got {max_len!r}")
+    lines, current = [], []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type in _SKIP:
+                continue
+            if tok.type == tokenize.NEWLINE:
+                if current:
+                    lines.append(current)
+                current = []
+                continue
+            current.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError) as err:
+        raise ValueError(f"python_lines: could not tokenize the source ({err}); expected valid Python") from None
+    if current:
+        lines.append(current)
+    result = []
+    for toks in lines:
+        tags = []
+        for k, tok in enumerate(toks):
+            if not _is_name(tok):
+                tags.append(None)
+                continue
+            following = toks[k + 1].string if k + 1 < len(toks) and toks[k + 1].type == tokenize.OP else ""
+            tags.append(_NEXT_TAG.get(following, "other"))
+        if max_len is None or len(toks) <= max_len:
+            result.append(TaggedLine([_shown(t) for t in toks], tags))
+    if not result:
+        raise ValueError("python_lines: the source holds no tokens (empty text?); expected some Python code")
+    return result
+
+
+@dataclass
+class Vocab:
+    """Token vocabulary: id 0 is ``<pad>``, 1 is ``<unk>``, then the tokens by falling count."""
+
+    tokens: list[str]
+    stoi: dict = field(init=False, repr=False)
+
+    def __post_init__(self):
+        if self.tokens[:2] != ["<pad>", "<unk>"]:
+            raise ValueError(f"Vocab: expected the first tokens to be ['<pad>', '<unk>'], got {self.tokens[:2]}")
+        self.stoi = {t: i for i, t in enumerate(self.tokens)}
+
+    @classmethod
+    def build(cls, lines: list[TaggedLine], max_size: int = 2000, min_count: int = 2) -> "Vocab":
+        """The at most ``max_size`` tokens seen at least ``min_count`` times in ``lines`` (ties by name)."""
+        if not lines:
+            raise ValueError("Vocab.build: expected at least one line, got none")
+        counts = Counter(t for line in lines for t in line.tokens)
+        kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
+        return cls(["<pad>", "<unk>"] + kept[: max(0, max_size - 2)])
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def encode(self, tokens: list[str]) -> list[int]:
+        """Ids of ``tokens``; unknown tokens map to ``UNK``."""
+        return [self.stoi.get(t, UNK) for t in tokens]
+
+
+def tag_ids(tags) -> list[int]:
+    """Tags (names from :data:`TAGS` or ``None``) -> ids, ``None`` -> :data:`IGNORE`."""
+    out = []
+    for tag in tags:
+        if tag is None:
+            out.append(IGNORE)
+        elif tag in TAGS:
+            out.append(TAGS.index(tag))
+        else:
+            raise ValueError(f"tag_ids: expected tags from {TAGS} or None, got {tag!r}")
+    return out
+
+
+def pad_batch(lines: list[TaggedLine], vocab: Vocab):
+    """Pad a list of lines into tensors.
+
+    Returns ``x`` ``(B, T)`` int64 token ids (``PAD`` after each line's end), ``y`` ``(B, T)``
+    int64 tag ids (``IGNORE`` on untagged tokens and padding), ``lengths`` ``(B,)`` int64;
+    ``T`` is the longest line.
+    """
+    if not lines:
+        raise ValueError("pad_batch: expected at least one line, got an empty batch")
+    for k, line in enumerate(lines):
+        if len(line.tokens) != len(line.tags) or not line.tokens:
+            raise ValueError(f"pad_batch: line {k} has {len(line.tokens)} tokens and {len(line.tags)} tags; "
+                             f"expected the same number, at least one")
+    lengths = torch.tensor([len(line.tokens) for line in lines])
+    T = int(lengths.max())
+    x = torch.full((len(lines), T), PAD, dtype=torch.int64)
+    y = torch.full((len(lines), T), IGNORE, dtype=torch.int64)
+    for b, line in enumerate(lines):
+        x[b, : lengths[b]] = torch.tensor(vocab.encode(line.tokens))
+        y[b, : lengths[b]] = torch.tensor(tag_ids(line.tags))
+    return x, y, lengths
+
+
+def padding_mask(lengths: torch.Tensor, T: int | None = None) -> torch.Tensor:
+    """``(B, T)`` bool, True at real tokens, False at padding, from ``lengths`` ``(B,)``."""
+    lengths = torch.as_tensor(lengths)
+    if lengths.ndim != 1 or lengths.numel() == 0 or int(lengths.min()) < 1:
+        raise ValueError(f"padding_mask: expected a non-empty 1-D tensor of lengths >= 1, got {lengths.tolist()}")
+    T = int(lengths.max()) if T is None else T
+    if int(lengths.max()) > T:
+        raise ValueError(f"padding_mask: a length {int(lengths.max())} is longer than T = {T}")
+    return torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)
+
+
+def batches(lines: list[TaggedLine], vocab: Vocab, batch_size: int, generator: torch.Generator | None = None):
+    """A callable ``step -> (x, y, lengths)``: a random batch of ``batch_size`` lines, padded."""
+    if not lines:
+        raise ValueError("batches: expected at least one line, got none")
+
+    def batch(step):
+        idx = torch.randint(0, len(lines), (batch_size,), generator=generator)
+        return pad_batch([lines[i] for i in idx.tolist()], vocab)
+
+    return batch
+
+
+class Tagger(nn.Module):
+    """Embedding -> recurrent layers -> a linear head at every token.
+
+    ``rnn_class`` is ``rnnlab.nn.LSTM``/``GRU``/``RNN`` (or the ``torch.nn`` namesakes); extra
+    keyword arguments (``num_layers``, ``dropout``, ``bidirectional``) go to it.
+    ``forward(x (B, T), lengths (B,))`` packs the padded batch, so padding is never read,
+    and returns logits ``(B, T, len(TAGS))`` (zeros at padded positions).
+    """
+
+    def __init__(self, rnn_class, vocab_size: int, embed_size: int = 32, hidden_size: int = 64, **rnn_kwargs):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=PAD)
+        self.rnn = rnn_class(embed_size, hidden_size, batch_first=True, **rnn_kwargs)
+        self.head = nn.Linear(hidden_size * (2 if self.rnn.bidirectional else 1), len(TAGS))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 2 or lengths.ndim != 1 or len(lengths) != len(x):
+            raise ValueError(f"Tagger: expected x (B, T) and lengths (B,), got {tuple(x.shape)} and {tuple(lengths.shape)}")
+        packed = pack_padded_sequence(self.embed(x), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)                                          # PackedSequence, (N, dirs*H) rows
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])   # (B, T, dirs*H)
+        return self.head(out)                                              # (B, T, C)
+
+
+def masked_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the tagged tokens only (``y != IGNORE``); logits ``(B, T, C)``, y ``(B, T)``."""
+    if logits.shape[:2] != y.shape:
+        raise ValueError(f"masked_loss: expected logits (B, T, C) and y (B, T) with the same B, T, "
+                         f"got {tuple(logits.shape)} and {tuple(y.shape)}")
+    mask = y != IGNORE
+    if not bool(mask.any()):
+        raise ValueError("masked_loss: the batch has no tagged token; expected at least one name")
+    return nn.functional.cross_entropy(logits[mask], y[mask])
+
+
+def tagging_loss(model: nn.Module, batch) -> torch.Tensor:
+    """A loss_fn for ``rnnlab.train``: ``batch = (x, y, lengths)``."""
+    x, y, lengths = batch
+    return masked_loss(model(x, lengths), y)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, lines: list[TaggedLine], vocab: Vocab, batch_size: int = 256):
+    """Gold and predicted tag ids of every tagged token of ``lines``: two 1-D int64 tensors."""
+    was_training = model.training
+    model.eval()
+    gold, pred = [], []
+    for start in range(0, len(lines), batch_size):
+        x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
+        mask = y != IGNORE
+        gold.append(y[mask])
+        pred.append(model(x, lengths).argmax(-1)[mask])
+    model.train(was_training)
+    return torch.cat(gold), torch.cat(pred)
+
+
+@torch.no_grad()
+def tag_line(model: nn.Module, line: TaggedLine, vocab: Vocab) -> list:
+    """The model's tag (a name from :data:`TAGS`) for each name of ``line``; ``None`` elsewhere."""
+    was_training = model.training
+    model.eval()
+    x, y, lengths = pad_batch([line], vocab)
+    ids = model(x, lengths).argmax(-1)[0].tolist()
+    model.train(was_training)
+    return [TAGS[i] if tag is not None else None for i, tag in zip(ids, line.tags)]
