@@ -4,6 +4,9 @@
   source code, a character vocabulary, train/valid/test splits.
 - :mod:`rnnlab.data.char_batches` — contiguous streams of a text cut into batches for
   stateful training with truncated BPTT (notebook 07).
+- :mod:`rnnlab.data.names` — names by language of origin from the lists Faker ships for its
+  locales (notebook 06).
+- :mod:`rnnlab.data.series` — the yearly sunspot numbers that statsmodels ships (notebook 06).
 """
 from .corpus import CharVocab, load_python_docs, load_python_source, split_text
 

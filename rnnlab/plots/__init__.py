@@ -14,6 +14,7 @@ modules here only draw, so each widget can be tested and benchmarked headless
   of RNN vs LSTM vs GRU, the adding and copy results.
 - :mod:`rnnlab.plots.tagging` — notebook 05: tagged lines of code, per-class F1, the
   uni- vs bidirectional tagger comparison widget.
+- :mod:`rnnlab.plots.classify` — notebook 06: the names confusion matrix, sunspot forecasts.
 - :mod:`rnnlab.plots.lm` — notebook 07: stateful streams, the language model's learning curve.
 - :mod:`rnnlab.plots.sampling` — notebook 07: the next-character distribution and the
   sampling widget (temperature, top-p, prompt).
