@@ -68,7 +68,7 @@ def test_tagger_shapes_and_padding_changes_nothing():
     torch.testing.assert_close(model(x2, lengths)[1, :3], logits[1, :3], rtol=0, atol=0)
     y = torch.full((3, 7), tg.IGNORE)
     y[1, :3] = torch.tensor([0, 1, 2])
-    assert float(tg.masked_loss(logits, y)) == pytest.approx(float(torch.nn.functional.cross_entropy(alone[0], y[1, :3])), abs=1e-6)
+    assert tg.masked_loss(logits, y).item() == pytest.approx(torch.nn.functional.cross_entropy(alone[0], y[1, :3]).item(), abs=1e-6)
     with pytest.raises(ValueError, match=r"lengths \(B,\)"):
         model(x, torch.tensor([7, 3]))
     with pytest.raises(ValueError, match="same B, T"):
