@@ -15,6 +15,8 @@ modules here only draw, so each widget can be tested and benchmarked headless
 - :mod:`rnnlab.plots.tagging` — notebook 05: tagged lines of code, per-class F1, the
   uni- vs bidirectional tagger comparison widget.
 - :mod:`rnnlab.plots.classify` — notebook 06: the names confusion matrix, sunspot forecasts.
+- :mod:`rnnlab.plots.pointer` — notebook 10: pointer attention as heatmaps and as arrows on
+  the plane, exact match against the number of inputs.
 - :mod:`rnnlab.plots.lm` — notebook 07: stateful streams, the language model's learning curve.
 - :mod:`rnnlab.plots.sampling` — notebook 07: the next-character distribution and the
   sampling widget (temperature, top-p, prompt).

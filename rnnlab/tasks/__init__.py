@@ -8,6 +8,8 @@
   T blanks; the memoryless baseline's cross-entropy is L ln n / (T + 2L) (notebook 04).
 - :mod:`rnnlab.tasks.tagging` — tag each name in Python's own source by its role (call,
   attribute owner, assigned, other), decided by the token that follows it (notebook 05).
+- :mod:`rnnlab.tasks.pointer` — sorting, planar convex hulls (monotone chain) and small TSP
+  instances with their exact optimum (Held–Karp) for pointer networks (notebook 10).
 """
 from .recall import RecallClassifier, recall_accuracy, recall_first
 
