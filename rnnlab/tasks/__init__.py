@@ -8,6 +8,8 @@
   T blanks; the memoryless baseline's cross-entropy is L ln n / (T + 2L) (notebook 04).
 - :mod:`rnnlab.tasks.tagging` — tag each name in Python's own source by its role (call,
   attribute owner, assigned, other), decided by the token that follows it (notebook 05).
+- :mod:`rnnlab.tasks.dates` — human-readable dates in six languages and nine formats (Babel),
+  to normalise to ISO 8601, with character vocabularies (notebook 08).
 - :mod:`rnnlab.tasks.pointer` — sorting, planar convex hulls (monotone chain) and small TSP
   instances with their exact optimum (Held–Karp) for pointer networks (notebook 10).
 """
