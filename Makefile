@@ -43,8 +43,12 @@ notebooks: setup
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
+# The figures recorded in BENCHMARKS.md (a few minutes; run on a quiet machine).
 benchmarks: setup
 	$(BIN)/python benchmarks/lstm_speed.py
+	$(BIN)/python benchmarks/widget_redraw.py
+	$(BIN)/python benchmarks/sampling_widget.py
+	$(BIN)/python benchmarks/notebook_times.py
 
 clean:
 	rm -rf $(VENV) .jupyter .ipython .mplconfig .pytest_cache
