@@ -38,13 +38,8 @@ def encode_names(vocab: CharVocab, names) -> tuple[torch.Tensor, torch.Tensor]:
     for name in names:
         if not isinstance(name, str) or not name:
             raise ValueError(f"encode_names: expected non-empty strings, got {name!r}")
-        unknown = sorted(set(name) - vocab.stoi.keys())
-        if unknown:
-            raise ValueError(
-                f"the name {name!r} has character(s) the model never saw in training: "
-                f"{', '.join(repr(c) for c in unknown)}. Remove or replace them "
-                f"(the model knows {len(vocab)} characters)."
-            )
+        vocab.check_known(name, what=f"the name {name!r}", vocabulary="the model's vocabulary",
+                          advice="Remove or replace them.")
         rows.append(vocab.encode(name) + 1)
     lengths = torch.tensor([len(r) for r in rows], dtype=torch.int64)
     ids = torch.zeros(len(rows), int(lengths.max()), dtype=torch.int64)

@@ -86,12 +86,7 @@ def encode_prompt(vocab, prompt: str) -> torch.Tensor:
     """The prompt's ids, shape (len,), with a clear error for an empty or out-of-vocabulary prompt."""
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt: expected a non-empty string to start from, got {prompt!r}")
-    unknown = sorted(set(prompt) - set(vocab.chars))
-    if unknown:
-        raise ValueError(
-            f"prompt: {len(unknown)} character(s) not in the model's vocabulary of {len(vocab)}: "
-            f"{', '.join(repr(c) for c in unknown)}. Remove or replace them."
-        )
+    vocab.check_known(prompt, what="prompt", vocabulary="the model's vocabulary", advice="Remove or replace them.")
     return torch.as_tensor(vocab.encode(prompt))
 
 

@@ -112,7 +112,7 @@ def test_bad_inputs_raise_clear_errors(docs_slice):
         CharTrainer(model, "The assert", batch_size=2)
     with pytest.raises(ValueError, match=r"not in the vocabulary"):
         CharTrainer(model, "☃" * 100)
-    with pytest.raises(ValueError, match=r"prompt: expected only characters of the model's vocabulary .*'☃'"):
+    with pytest.raises(ValueError, match=r"prompt: 1 character\(s\) not in the model's vocabulary of \d+: '☃'"):
         sample(model, 10, prompt="a☃")
     with pytest.raises(ValueError, match="prompt: expected a non-empty str"):
         sample(model, 10, prompt="")

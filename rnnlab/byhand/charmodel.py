@@ -264,12 +264,7 @@ def sample(model: CharRNN, length: int, prompt: str = "\n", temperature: float =
         raise ValueError(f"temperature: expected a number > 0, got {temperature!r}")
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt: expected a non-empty str to start from, got {prompt!r}")
-    unknown = sorted(set(prompt) - set(model.vocab.chars))
-    if unknown:
-        raise ValueError(
-            f"prompt: expected only characters of the model's vocabulary ({model.vocab_size} characters), "
-            f"got {', '.join(repr(c) for c in unknown)} which it does not have"
-        )
+    model.vocab.check_known(prompt, what="prompt", vocabulary="the model's vocabulary", advice="Remove or replace them.")
     rng = np.random.default_rng(seed)
     p, V = model.params, model.vocab_size
     h = np.zeros((1, model.hidden_size))

@@ -90,15 +90,23 @@ class CharVocab:
     def __len__(self) -> int:
         return len(self.chars)
 
-    def encode(self, text: str) -> np.ndarray:
-        """Ids of ``text``'s characters, shape ``(len(text),)``, dtype int64."""
+    def check_known(self, text: str, what: str = "CharVocab.encode", vocabulary: str = "the vocabulary",
+                    advice: str = "Build the vocabulary from text that contains them, or remove them.") -> None:
+        """Raise ``ValueError`` naming every character of ``text`` that is not in the vocabulary.
+
+        The one place rnnlab checks for unknown characters; callers name what they were
+        given (``what``, e.g. ``"prompt"``) and what to do about it (``advice``).
+        """
         unknown = sorted(set(text) - self.stoi.keys())
         if unknown:
             shown = ", ".join(repr(c) for c in unknown[:10])
             raise ValueError(
-                f"CharVocab.encode: {len(unknown)} character(s) not in the vocabulary of {len(self)}: {shown}. "
-                f"Build the vocabulary from text that contains them, or remove them."
+                f"{what}: {len(unknown)} character(s) not in {vocabulary} of {len(self)}: {shown}. {advice}"
             )
+
+    def encode(self, text: str) -> np.ndarray:
+        """Ids of ``text``'s characters, shape ``(len(text),)``, dtype int64."""
+        self.check_known(text)
         return np.fromiter((self.stoi[c] for c in text), dtype=np.int64, count=len(text))
 
     def decode(self, ids) -> str:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import torch
 from babel.dates import format_date
 
+from rnnlab.data.corpus import CharVocab
+
 PAD, BOS, EOS = 0, 1, 2
 SPECIALS = ("<pad>", "<bos>", "<eos>")
 LOCALES = ("en", "de", "fr", "es", "it", "nl")
@@ -76,6 +78,7 @@ class CharVocabulary:
             raise ValueError("CharVocabulary: expected distinct single characters")
         self.itos = list(SPECIALS) + chars
         self.stoi = {c: i for i, c in enumerate(self.itos) if i >= len(SPECIALS)}
+        self.chars = CharVocab(chars)  # checks for characters outside the vocabulary
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -84,13 +87,8 @@ class CharVocabulary:
         """The ids of ``text``'s characters (no BOS/EOS); ValueError for empty or unknown input."""
         if not isinstance(text, str) or not text:
             raise ValueError(f"expected a non-empty string, got {text!r}")
-        unknown = sorted(set(text) - self.stoi.keys())
-        if unknown:
-            raise ValueError(
-                f"{text!r} has {len(unknown)} character(s) outside the vocabulary: "
-                f"{', '.join(repr(c) for c in unknown)}. The model knows {len(self.stoi)} characters "
-                f"(lower-case dates in {', '.join(LOCALES)}); remove or replace these."
-            )
+        self.chars.check_known(text, what=repr(text), advice=(
+            f"The model knows lower-case dates in {', '.join(LOCALES)}; remove or replace these."))
         return [self.stoi[c] for c in text]
 
     def encode(self, texts, bos: bool = False, eos: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
