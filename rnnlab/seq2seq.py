@@ -19,7 +19,7 @@ context ``c``; an attention decoder (notebook 09) subclasses :class:`Decoder`, o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -44,16 +44,20 @@ class Memory:
     """What the encoder hands the decoder, batch on dim 0.
 
     outputs (B, S, H): every h_j (zeros past each length); mask (B, S) bool: real steps;
-    context (B, H): the final state h_S of each sequence, the fixed-size summary.
+    context (B, H): the final state h_S of each sequence, the fixed-size summary;
+    cache: tensors (B, ...) a decoder derives from the memory once per source, e.g. an
+    attention decoder's projected keys, so they are not recomputed at every step.
     """
 
     outputs: torch.Tensor
     mask: torch.Tensor
     context: torch.Tensor
+    cache: dict = field(default_factory=dict)
 
     def index(self, rows: torch.Tensor) -> "Memory":
         """The memory of ``rows`` (n,) of the batch, e.g. one source repeated for a beam."""
-        return Memory(self.outputs[rows], self.mask[rows], self.context[rows])
+        cache = {name: value[rows] for name, value in self.cache.items()}
+        return Memory(self.outputs[rows], self.mask[rows], self.context[rows], cache)
 
 
 class Encoder(nn.Module):
@@ -138,17 +142,23 @@ def inverse_sigmoid(step: int, k: float) -> float:
 
 
 @torch.no_grad()
-def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20):
-    """Arg-max decoding. -> ids (B, L) (EOS included, PAD after it), log p of each sequence (B,)."""
+def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20, return_alpha: bool = False):
+    """Arg-max decoding. -> ids (B, L) (EOS included, PAD after it), log p of each sequence (B,).
+
+    With ``return_alpha`` (an attention decoder, which keeps its last weights in ``.alpha``),
+    also the attention weights alpha (B, L, S) of every output step over the source.
+    """
     model.eval()
     memory, state = model.encoder(src, lengths)
     B = src.shape[0]
     y = torch.full((B,), BOS, dtype=torch.int64, device=src.device)
     done = torch.zeros(B, dtype=torch.bool, device=src.device)
     total = torch.zeros(B, device=src.device)
-    out = []
+    out, alphas = [], []
     for _ in range(max_len):
         logits, state = model.decoder.step(y, state, memory)
+        if return_alpha:
+            alphas.append(model.decoder.alpha)  # (B, S)
         logp = logits.log_softmax(-1)
         y = logp.argmax(-1)
         total += torch.where(done, 0.0, logp.gather(1, y[:, None])[:, 0])
@@ -156,6 +166,8 @@ def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20):
         done |= y == EOS
         if bool(done.all()):
             break
+    if return_alpha:
+        return torch.stack(out, 1), total, torch.stack(alphas, 1)
     return torch.stack(out, 1), total
 
 

@@ -10,6 +10,8 @@
   attribute owner, assigned, other), decided by the token that follows it (notebook 05).
 - :mod:`rnnlab.tasks.dates` — human-readable dates in six languages and nine formats (Babel),
   to normalise to ISO 8601, with character vocabularies (notebook 08).
+- :mod:`rnnlab.tasks.reverse` — reverse random strings of letters: the information to carry
+  grows with the length, so the context-vector bottleneck shows (notebook 09).
 - :mod:`rnnlab.tasks.pointer` — sorting, planar convex hulls (monotone chain) and small TSP
   instances with their exact optimum (Held–Karp) for pointer networks (notebook 10).
 """

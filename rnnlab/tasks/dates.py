@@ -72,13 +72,15 @@ def make_dates(n: int, seed: int = 0, locales=LOCALES, formats=FORMATS) -> list[
 class CharVocabulary:
     """Characters <-> ids with PAD = 0, BOS = 1, EOS = 2; characters from id 3 in the given order."""
 
-    def __init__(self, chars):
+    def __init__(self, chars, advice: str = f"The model knows lower-case dates in {', '.join(LOCALES)}; "
+                                            f"remove or replace these."):
         chars = list(chars)
         if len(set(chars)) != len(chars) or any(len(c) != 1 for c in chars):
             raise ValueError("CharVocabulary: expected distinct single characters")
         self.itos = list(SPECIALS) + chars
         self.stoi = {c: i for i, c in enumerate(self.itos) if i >= len(SPECIALS)}
         self.chars = CharVocab(chars)  # checks for characters outside the vocabulary
+        self.advice = advice  # said when a text has characters outside the vocabulary
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -87,8 +89,7 @@ class CharVocabulary:
         """The ids of ``text``'s characters (no BOS/EOS); ValueError for empty or unknown input."""
         if not isinstance(text, str) or not text:
             raise ValueError(f"expected a non-empty string, got {text!r}")
-        self.chars.check_known(text, what=repr(text), advice=(
-            f"The model knows lower-case dates in {', '.join(LOCALES)}; remove or replace these."))
+        self.chars.check_known(text, what=repr(text), advice=self.advice)
         return [self.stoi[c] for c in text]
 
     def encode(self, texts, bos: bool = False, eos: bool = False) -> tuple[torch.Tensor, torch.Tensor]:

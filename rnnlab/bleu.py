@@ -1,0 +1,49 @@
+"""Scores for generated strings against references: exact match, BLEU and chrF (notebook 09).
+
+BLEU (Papineni et al. 2002) and chrF (Popović 2015) come from sacrebleu, the reference
+implementation machine-translation papers report with, so the numbers are comparable:
+
+- BLEU here tokenises into characters (``tokenize="char"``): the course's outputs are
+  character strings (dates, reversed letters), not sentences of words. It is the geometric
+  mean of 1..4-gram precisions times a brevity penalty, 0..100.
+- chrF is the F-score (beta = 2) of character n-grams up to 6, 0..100.
+
+Every function takes two equal-length lists of strings, hypotheses and references::
+
+    exact_match(["2023-03-07"], ["2023-03-07"])   # 1.0
+    corpus_bleu(hyps, refs), corpus_chrf(hyps, refs)
+"""
+from __future__ import annotations
+
+import sacrebleu
+
+
+def _check(name: str, hyps, refs) -> tuple[list[str], list[str]]:
+    hyps, refs = list(hyps), list(refs)
+    if len(hyps) != len(refs):
+        raise ValueError(f"{name}: expected as many hypotheses as references, got {len(hyps)} and {len(refs)}")
+    if not hyps:
+        raise ValueError(f"{name}: expected at least one pair of strings, got none")
+    for what, texts in (("hypotheses", hyps), ("references", refs)):
+        bad = [t for t in texts if not isinstance(t, str)]
+        if bad:
+            raise TypeError(f"{name}: expected {what} to be strings, got {type(bad[0]).__name__} ({bad[0]!r})")
+    return hyps, refs
+
+
+def exact_match(hyps, refs) -> float:
+    """The fraction of hypotheses equal to their reference, 0..1."""
+    hyps, refs = _check("exact_match", hyps, refs)
+    return sum(h == r for h, r in zip(hyps, refs)) / len(hyps)
+
+
+def corpus_bleu(hyps, refs) -> float:
+    """Character-level corpus BLEU, 0..100 (sacrebleu, ``tokenize="char"``)."""
+    hyps, refs = _check("corpus_bleu", hyps, refs)
+    return float(sacrebleu.corpus_bleu(hyps, [refs], tokenize="char").score)
+
+
+def corpus_chrf(hyps, refs) -> float:
+    """Corpus chrF, 0..100 (sacrebleu's defaults: character 6-grams, beta = 2)."""
+    hyps, refs = _check("corpus_chrf", hyps, refs)
+    return float(sacrebleu.corpus_chrf(hyps, [refs]).score)

@@ -1,0 +1,63 @@
+"""Sequence reversal: a seq2seq task whose information grows with the input (notebook 09).
+
+A source is a random string of ``n_symbols`` letters, its length drawn uniformly from
+``min_len .. max_len``; the target is the same string reversed::
+
+    "dkbqjfa"  ->  "afjqbkd"
+
+A date (notebook 08) carries about 16 bits whatever its length, so a fixed-size context
+vector never runs out of room. A reversed string of length L carries L log2(n_symbols)
+bits, all of which must pass through the context vector of a decoder without attention:
+its accuracy falls as L grows, while an attention decoder reads each symbol where it is
+(Bahdanau et al. 2014's Figure 2, in miniature).
+
+Ids follow :mod:`rnnlab.tasks.dates` (:class:`~rnnlab.tasks.dates.CharVocabulary`):
+0 = PAD, 1 = BOS, 2 = EOS, letters from 3. Batches are ``(src (B, S), lengths (B,),
+tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.seq2seq`` trains on.
+"""
+from __future__ import annotations
+
+import string
+
+import torch
+
+from rnnlab.tasks.dates import CharVocabulary
+
+
+def reversal_vocabulary(n_symbols: int = 20) -> CharVocabulary:
+    """The first ``n_symbols`` lower-case letters (ids 3 ..), plus PAD/BOS/EOS; 2 <= n_symbols <= 26."""
+    if not isinstance(n_symbols, int) or not 2 <= n_symbols <= 26:
+        raise ValueError(f"reversal_vocabulary: expected n_symbols an int in 2..26, got {n_symbols!r}")
+    letters = string.ascii_lowercase[:n_symbols]
+    return CharVocabulary(letters, advice=f"The reversal task uses the letters {letters!r} only.")
+
+
+def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: int = 0) -> list[str]:
+    """``n`` random strings, lengths uniform in ``min_len .. max_len``, seeded."""
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"make_strings: expected n >= 1 strings, got {n!r}")
+    if not (isinstance(min_len, int) and isinstance(max_len, int) and 1 <= min_len <= max_len):
+        raise ValueError(f"make_strings: expected 1 <= min_len <= max_len, got min_len={min_len!r}, "
+                         f"max_len={max_len!r}")
+    letters = reversal_vocabulary(n_symbols).itos[3:]
+    gen = torch.Generator().manual_seed(seed)
+    lengths = torch.randint(min_len, max_len + 1, (n,), generator=gen).tolist()
+    return ["".join(letters[i] for i in torch.randint(n_symbols, (L,), generator=gen).tolist()) for L in lengths]
+
+
+def reversal_batch(strings, vocab: CharVocabulary):
+    """Strings -> (src (B, S), lengths (B,), tgt (B, L_max + 2) = BOS reversed EOS, PAD after)."""
+    src, lengths = vocab.encode(list(strings))
+    tgt, _ = vocab.encode([s[::-1] for s in strings], bos=True, eos=True)
+    return src, lengths, tgt
+
+
+def reversal_batches(min_len: int, max_len: int, vocab: CharVocabulary, batch_size: int = 64, seed: int = 0):
+    """``batches(step) -> reversal_batch(...)`` of fresh random strings at every step, seeded."""
+    n_symbols = len(vocab) - 3
+
+    def batches(step):
+        return reversal_batch(make_strings(batch_size, min_len, max_len, n_symbols, seed=seed * 1_000_003 + step),
+                              vocab)
+
+    return batches
