@@ -2,13 +2,21 @@
 
 Cells (one step):          RNNCell, LSTMCell, GRUCell
 Layers (whole sequences):  RNN, LSTM, GRU   (multi-layer, bidirectional, PackedSequence)
-Each has ``from_torch(module)``; ``rnnlab.nn.init`` holds the course's initialisers.
+Attention and transformers: MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer,
+                            scaled_dot_product_attention, causal_mask, sinusoidal_positions,
+                            LearnedPositions
+Each module has ``from_torch(module)``; ``rnnlab.nn.init`` holds the course's initialisers.
 """
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_, forget_bias_, orthogonal_recurrent_, xavier_input_
 from rnnlab.nn.lstm_cell import LSTMCell
+from rnnlab.nn.multihead import MultiheadAttention, causal_mask, scaled_dot_product_attention
+from rnnlab.nn.positions import LearnedPositions, sinusoidal_positions
 from rnnlab.nn.recurrent import GRU, LSTM, RNN
 from rnnlab.nn.rnn_cell import RNNCell
+from rnnlab.nn.transformer import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU",
+           "MultiheadAttention", "TransformerEncoderLayer", "TransformerDecoderLayer",
+           "scaled_dot_product_attention", "causal_mask", "sinusoidal_positions", "LearnedPositions",
            "course_init_", "orthogonal_recurrent_", "xavier_input_", "forget_bias_"]

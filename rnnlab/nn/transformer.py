@@ -1,0 +1,177 @@
+"""Transformer encoder and decoder layers, as ``torch.nn.TransformerEncoderLayer/DecoderLayer``.
+
+Vaswani et al. (2017), section 3.1. Each sub-layer (self-attention, cross-attention to the
+encoder's ``memory``, a position-wise feed-forward net) sits in a residual connection with a
+LayerNorm, after it (post-norm, the paper's and torch's default) or before it (``norm_first``,
+pre-norm, as in GPT-2; Xiong et al. 2020 show it trains without a warm-up):
+
+    post-norm:  x = norm(x + sublayer(x))        pre-norm:  x = x + sublayer(norm(x))
+
+    encoder:  self-attention, feed-forward               (norm1, norm2)
+    decoder:  self-attention (usually causal), cross-attention to memory, feed-forward
+                                                         (norm1, norm2, norm3)
+    feed-forward(x) = linear2(dropout(activation(linear1(x))))    d_model -> dim_feedforward -> d_model
+
+Shapes: (T, B, d_model), (B, T, d_model) with ``batch_first``, or unbatched (T, d_model);
+the output has the input's shape. Parameter names are torch's, so a torch layer's
+``state_dict`` loads directly and ``from_torch`` copies one.
+"""
+from __future__ import annotations
+
+import torch.nn.functional as F
+from torch import nn
+
+from rnnlab.checks import check_float, check_rank, check_size
+from rnnlab.nn.multihead import MultiheadAttention
+
+_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+
+
+def _activation(activation):
+    """"relu" or "gelu" -> the function; a callable (as torch allows) is kept as it is."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"activation: expected 'relu' or 'gelu' (or a callable), got {activation!r}")
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise ValueError(f"activation: expected 'relu', 'gelu' or a callable, got {activation!r}")
+    return activation
+
+
+class _Layer(nn.Module):
+    """What both layers share: input checks, ``from_torch``."""
+
+    def _check(self, name, x, like=None):
+        """x: (T, B, d_model) / (B, T, d_model) / (T, d_model); ``like``: a tensor whose rank and B it must share."""
+        check_float(name, x)
+        layout = "(B, T, d_model)" if self.batch_first else "(T, B, d_model)"
+        check_rank(name, x, (2, 3) if like is None else like.dim(), f"{layout} or unbatched (T, d_model)")
+        check_size(name, x, -1, self.d_model, "d_model")
+        if like is not None and x.dim() == 3:
+            b = 0 if self.batch_first else 1
+            check_size(name, x, b, like.shape[b], "batch size B (of tgt)")
+
+    def extra_repr(self) -> str:
+        return f"norm_first={self.norm_first}, batch_first={self.batch_first}"
+
+    @classmethod
+    def from_torch(cls, module: nn.Module):
+        """A copy of the torch layer ``module``: same config, activation, dtype, device, weights."""
+        w = module.linear1.weight
+        new = cls(module.linear1.in_features, module.self_attn.num_heads,
+                  dim_feedforward=module.linear1.out_features, dropout=module.dropout.p,
+                  activation=module.activation, layer_norm_eps=module.norm1.eps,
+                  batch_first=module.self_attn.batch_first, norm_first=module.norm_first,
+                  bias=module.linear1.bias is not None, device=w.device, dtype=w.dtype)
+        new.load_state_dict(module.state_dict())
+        return new.train(module.training)
+
+
+class TransformerEncoderLayer(_Layer):
+    """Self-attention then feed-forward, each with a residual and a LayerNorm.
+
+    Same arguments, parameters and forward as ``torch.nn.TransformerEncoderLayer``;
+    ``activation`` is "relu", "gelu" or a callable.
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        kw = dict(device=device, dtype=dtype)
+        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
+        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = nn.Dropout(dropout)
+        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        """src (T, B, d_model) / (B, T, d_model) / (T, d_model) -> the same shape.
+
+        src_mask (T, T) or (B * nhead, T, T); src_key_padding_mask (B, T) (unbatched (T,));
+        bool True = not allowed, float added to the scores. ``is_causal``: see MultiheadAttention.
+        """
+        self._check("src", src)
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._ff_block(self.norm2(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm2(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x):
+        """linear2(dropout(activation(linear1(x)))): (..., d_model) -> (..., dim_feedforward) -> (..., d_model)."""
+        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+class TransformerDecoderLayer(_Layer):
+    """Self-attention, cross-attention to ``memory``, feed-forward; each with a residual and a LayerNorm.
+
+    Same arguments, parameters and forward as ``torch.nn.TransformerDecoderLayer``;
+    ``activation`` is "relu", "gelu" or a callable.
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        kw = dict(device=device, dtype=dtype)
+        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                                 batch_first=batch_first, **kw)
+        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = nn.Dropout(dropout)
+        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **kw)
+        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.norm3 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+        self.dropout3 = nn.Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        """tgt (T, B, d_model), memory (S, B, d_model) (batch-first or unbatched likewise) -> tgt's shape.
+
+        tgt_mask (T, T) or (B * nhead, T, T); memory_mask (T, S) or (B * nhead, T, S);
+        tgt_key_padding_mask (B, T); memory_key_padding_mask (B, S) (unbatched (T,), (S,));
+        bool True = not allowed, float added. ``*_is_causal``: see MultiheadAttention.
+        """
+        self._check("tgt", tgt)
+        self._check("memory", memory, like=tgt)
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+            x = x + self._ff_block(self.norm3(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+            x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
+            x = self.norm3(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _mha_block(self, x, memory, attn_mask, key_padding_mask, is_causal):
+        x = self.multihead_attn(x, memory, memory, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                                need_weights=False, is_causal=is_causal)[0]
+        return self.dropout2(x)
+
+    def _ff_block(self, x):
+        """linear2(dropout(activation(linear1(x)))): (..., d_model) -> (..., dim_feedforward) -> (..., d_model)."""
+        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
