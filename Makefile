@@ -12,12 +12,15 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # and the notebooks run in quick mode (what their stored outputs were made with).
 TEST_ENV := RNNLAB_MODE=quick JUPYTER_PLATFORM_DIRS=1 \
 	JUPYTER_CONFIG_DIR=$(CURDIR)/.jupyter/config JUPYTER_DATA_DIR=$(CURDIR)/.jupyter/data \
-	IPYTHONDIR=$(CURDIR)/.ipython MPLCONFIGDIR=$(CURDIR)/.mplconfig PYDEVD_DISABLE_FILE_VALIDATION=1
+	IPYTHONDIR=$(CURDIR)/.ipython MPLCONFIGDIR=$(CURDIR)/.mplconfig PYDEVD_DISABLE_FILE_VALIDATION=1 \
+	RNNLAB_OFFLINE=1 PYTHONPATH=$(CURDIR)/tests/offline
+# RNNLAB_OFFLINE + tests/offline/sitecustomize.py: every Python process of a test run (pytest, the
+# notebooks' kernels, JupyterLab, nbgrader) is refused any connection beyond loopback.
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
 	--nbval-cell-timeout=600
 
-.PHONY: lab test setup unit notebooks benchmarks clean
+.PHONY: lab test setup unit notebooks benchmarks clean browser
 
 setup: $(STAMP)
 
@@ -31,8 +34,16 @@ $(STAMP): pyproject.toml
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: setup
+test: setup instructor browser
 	$(TEST_ENV) $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
+
+# The browser test's driver (Playwright, which drives Debian's chromium: no browser download).
+BROWSER_STAMP := $(VENV)/.rnnlab-browser
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	@touch $@
 
 unit: setup
 	$(TEST_ENV) $(BIN)/python -m pytest tests
@@ -52,3 +63,45 @@ benchmarks: setup
 
 clean:
 	rm -rf $(VENV) .jupyter .ipython .mplconfig .pytest_cache
+
+# ---- Graded assignments: nbgrader, an instructor extra (docs/INSTRUCTORS.md) ----------------
+#   make release                            student versions of notebooks/assignments/source -> release/
+#   make autograde [SUBMISSIONS=folder]     grade <folder>/<student>/<assignment>/*.ipynb -> grading/grades.csv
+#   make feedback                           HTML feedback per student -> grading/feedback/
+# `make lab` never installs nbgrader; `make test` does (its workflow tests run it), with nbgrader's
+# JupyterLab menus switched off so the students' JupyterLab looks the same either way.
+INSTRUCTOR_STAMP := $(VENV)/.rnnlab-instructor
+GRADING     ?= grading
+SUBMISSIONS ?= $(GRADING)/submitted
+ASSIGNMENT  ?= *
+STUDENT     ?= *
+COURSE_DIR := $(CURDIR)/notebooks/assignments
+NBGRADER := cd "$(COURSE_DIR)" && PATH="$(CURDIR)/$(BIN):$$PATH" $(TEST_ENV) TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR=1 \
+	RNNLAB_RELEASE_DIR="$(CURDIR)/release" \
+	RNNLAB_GRADING_DIR="$(abspath $(GRADING))" RNNLAB_SUBMISSIONS="$(abspath $(SUBMISSIONS))" "$(CURDIR)/$(BIN)/nbgrader"
+
+.PHONY: instructor release autograde feedback
+
+instructor: $(INSTRUCTOR_STAMP)
+
+$(INSTRUCTOR_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[instructor]"
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for ext in formgrader validate_assignment assignment_list course_list; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done
+	@touch $@
+
+release: instructor
+	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force
+	@echo "student versions: release/ (hand these out)"
+
+autograde: release
+	@test -d "$(SUBMISSIONS)" || { echo "SUBMISSIONS=$(SUBMISSIONS): no such folder; expected" \
+		"<folder>/<student>/<assignment>/<assignment>.ipynb (docs/INSTRUCTORS.md)"; exit 1; }
+	@status=0; $(NBGRADER) autograde "$(ASSIGNMENT)" --student="$(STUDENT)" --force || status=$$?; \
+	$(NBGRADER) export --to="$(abspath $(GRADING))/grades.csv" && \
+	echo "scores: $(GRADING)/grades.csv; graded notebooks: $(GRADING)/autograded/" && exit $$status
+
+feedback: instructor
+	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" --student="$(STUDENT)" --force
+	@echo "feedback (one HTML page per student and notebook): $(GRADING)/feedback/"

@@ -1,0 +1,291 @@
+"""The graded assignments under the real nbgrader: release, autograde, export (issue 7).
+
+One temporary course folder for the whole module: `nbgrader generate_assignment` writes the
+student release there, a few made-up students submit (the reference solutions; the blank
+release; a planted sign error; code that raises; a loop that never ends; a loop that even
+swallows the interrupt; code that kills its kernel), `nbgrader autograde` grades them and `nbgrader export` writes the
+CSV. Nothing is written into the repository. nbgrader is the `instructor` extra: `make test`
+installs it; without it these tests fail on CI and are skipped (with the reason) elsewhere.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assignments_helpers import (
+    ASSIGNMENTS, COURSE, file_haystack, leaks, load, nbgrader, secrets, source_path, text,
+)
+
+A1 = "a1-rnn-by-hand"
+TIMEOUT = 6          # seconds per cell for the students whose code never ends
+CUT_OFF = ("cutoff-loop", "cutoff-stubborn", "cutoff-crash")
+
+
+def _nbgrader_exe() -> Path:
+    exe = Path(sys.executable).with_name("nbgrader")
+    if exe.exists():
+        return exe
+    why = ("nbgrader is not installed in this environment, so the assignments' grading workflow "
+           "cannot be tested: `make test` installs it (or `make instructor`, or pip install -e '.[instructor]')")
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(why, pytrace=False)
+    pytest.skip(why)
+
+
+class Course:
+    """A temporary nbgrader course over the repository's sources (notebooks/assignments/source)."""
+
+    def __init__(self, tmp: Path):
+        self.exe = _nbgrader_exe()
+        self.release = tmp / "release"
+        self.grading = tmp / "grading"
+        self.submitted = self.grading / "submitted"
+        self.env = {**os.environ,
+                    "PATH": f"{self.exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",   # alembic
+                    "RNNLAB_RELEASE_DIR": str(self.release), "RNNLAB_GRADING_DIR": str(self.grading),
+                    "RNNLAB_SUBMISSIONS": str(self.submitted), "RNNLAB_MODE": "quick",
+                    "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR": "1"}
+        self.env.pop("RNNLAB_CELL_TIMEOUT", None)
+
+    def run(self, *args, timeout: int | None = None) -> subprocess.CompletedProcess:
+        env = dict(self.env, **({"RNNLAB_CELL_TIMEOUT": str(timeout)} if timeout else {}))
+        return subprocess.run([str(self.exe), *args], cwd=COURSE, env=env, capture_output=True, text=True,
+                              timeout=900)
+
+    def released(self, assignment: str) -> Path:
+        return self.release / assignment / f"{assignment}.ipynb"
+
+    def autograded(self, student: str, assignment: str) -> Path:
+        return self.grading / "autograded" / student / assignment / f"{assignment}.ipynb"
+
+    def submit(self, student: str, assignment: str, nb: dict) -> None:
+        folder = self.submitted / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+    def grades(self, student: str, assignment: str) -> dict:
+        """grade_id -> (score, max_score) of every graded cell, from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.grading / 'gradebook.db'}", course_id="rnnlab") as gb:
+            notebook = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.score, g.max_score) for g in notebook.grades}
+
+
+def answered(assignment: str, release: dict, edit: dict | None = None) -> dict:
+    """The release with every solution cell filled in from the source: a student's submission.
+
+    ``edit``: grade_id -> function(source text) -> source text, to plant mistakes.
+    """
+    solutions = {nbgrader(c)["grade_id"]: text(c) for c in load(source_path(assignment))["cells"]
+                 if nbgrader(c).get("solution")}
+    nb = copy.deepcopy(release)
+    for cell in nb["cells"]:
+        gid = nbgrader(cell).get("grade_id")
+        if gid in solutions:
+            cell["source"] = solutions[gid]
+            if edit and gid in edit:
+                cell["source"] = edit[gid](cell["source"])
+    return nb
+
+
+def replace(old: str, new: str):
+    def edit(source: str) -> str:
+        assert old in source, f"the planted mistake needs {old!r} in the solution"
+        return source.replace(old, new)
+    return edit
+
+
+PLANTED = {  # student -> (assignment, edits)
+    "sign-error": (A1, {"rnn_step_backward": replace("dW_hh = da.T @ h_prev", "dW_hh = -(da.T @ h_prev)")}),
+    "raises": (A1, {"rnn_sequence": replace('    """x (B, T, D), h0 (B, H) -> hs (B, T, H), cache."""\n',
+                                            '    """x (B, T, D), h0 (B, H) -> hs (B, T, H), cache."""\n'
+                                            '    raise ValueError("not finished")\n')}),
+    "cutoff-loop": (A1, {"find_the_bug": lambda s: "t = 0\nwhile t < 10:   # forgot t += 1\n    pass\n" + s}),
+    "cutoff-stubborn": (A1, {"find_the_bug": lambda s: (
+        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+        "    except BaseException:   # swallows the interrupt too\n        pass\n" + s)}),
+    "cutoff-crash": (A1, {"find_the_bug": lambda s: "import os\nos._exit(1)   # the kernel dies\n" + s}),
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = Course(tmp_path_factory.mktemp("course"))
+    started = time.monotonic()
+    done = course.run("generate_assignment", "*", "--force")
+    course.release_seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stdout + done.stderr
+    return course
+
+
+@pytest.fixture(scope="module")
+def graded(course):
+    """Submit, autograde (two runs: the cut-off students with a short cell limit) and export."""
+    for assignment in ASSIGNMENTS:
+        release = load(course.released(assignment))
+        course.submit("reference", assignment, answered(assignment, release))
+        course.submit("blank", assignment, release)
+    for student, (assignment, edit) in PLANTED.items():
+        course.submit(student, assignment, answered(assignment, load(course.released(assignment)), edit))
+    started = time.monotonic()
+    first = course.run("autograde", "*", "--force", f"--CourseDirectory.student_id_exclude={','.join(CUT_OFF)}")
+    course.autograde_seconds = time.monotonic() - started
+    started = time.monotonic()
+    second = course.run("autograde", A1, "--force", "--student=cutoff-*", timeout=TIMEOUT)
+    course.timeout_seconds = time.monotonic() - started
+    for run in (first, second):
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-6000:]
+    course.log = second.stdout + second.stderr
+    export = course.run("export", f"--to={course.grading / 'grades.csv'}")
+    assert export.returncode == 0, export.stderr
+    with open(course.grading / "grades.csv", newline="") as fh:
+        course.csv = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(fh)}
+    return course
+
+
+def score(course, student, assignment) -> tuple[float, float]:
+    row = course.csv[(student, assignment)]
+    return float(row["score"]), float(row["max_score"])
+
+
+def failed(course, student, assignment) -> set[str]:
+    return {gid for gid, (got, most) in course.grades(student, assignment).items() if got < most}
+
+
+def outputs(course, student, assignment, grade_id) -> str:
+    for cell in load(course.autograded(student, assignment))["cells"]:
+        if nbgrader(cell).get("grade_id") == grade_id:
+            found = "\n".join("".join(o.get("text", "")) + "\n".join(o.get("traceback", []))
+                              for o in cell.get("outputs", []))
+            return re.sub(r"\x1b\[[0-9;]*m", "", found)          # no terminal colours
+    raise KeyError(grade_id)
+
+
+# ---------------------------------------------------------------- the release
+
+
+def test_release_holds_one_notebook_per_assignment_and_nothing_else(course):
+    files = sorted(p.relative_to(course.release).as_posix() for p in course.release.rglob("*") if p.is_file())
+    assert files == [f"{a}/{a}.ipynb" for a in ASSIGNMENTS]
+    assert not (COURSE / "gradebook.db").exists() and not (COURSE / "release").exists(), \
+        "nbgrader wrote into notebooks/assignments: the config was not used"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_is_blank_and_keeps_the_tests_visible_students_need(course, assignment):
+    nb = load(course.released(assignment))
+    source = load(source_path(assignment))
+    for cell in nb["cells"]:
+        meta = nbgrader(cell)
+        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
+        if meta.get("solution"):
+            assert "raise NotImplementedError()" in text(cell), meta["grade_id"]
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in text(cell), (meta.get("grade_id"), marker)
+    graded = [c for c in nb["cells"] if nbgrader(c).get("grade")]
+    assert [nbgrader(c)["grade_id"] for c in graded] == [nbgrader(c)["grade_id"] for c in source["cells"]
+                                                        if nbgrader(c).get("grade")]
+    public = [c for c in graded if not nbgrader(c)["grade_id"].startswith("hidden")]
+    assert all("expect_" in text(c) for c in public), "every public test cell checks something"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_solution_hidden_test_or_answer_value_appears_anywhere_in_the_release(course, assignment):
+    source = load(source_path(assignment))
+    lines, numbers = secrets(source)
+    assert len(lines) >= 10, "the source has solutions and hidden tests to keep secret"
+    raw_source = "\n".join(text(c) for c in source["cells"])
+    assert set(leaks(raw_source, lines, numbers)) == lines | numbers, "sanity: the search finds them in the source"
+    found = {}
+    for path in (course.release / assignment).rglob("*"):
+        if path.is_file():
+            found[path.name] = leaks(file_haystack(path), lines, numbers)
+    assert found and not any(found.values()), found
+
+
+def test_the_leak_search_finds_a_secret_hidden_in_metadata(course):
+    source = load(source_path(A1))
+    lines, numbers = secrets(source)
+    nb = load(course.released(A1))
+    nb["cells"][3]["metadata"]["note"] = sorted(lines)[0]          # a solution line, tucked away
+    nb["cells"][-1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["x " + sorted(numbers)[0]]}]
+    path = course.release.parent / "planted.ipynb"
+    path.write_text(json.dumps(nb))
+    assert leaks(file_haystack(path), lines, numbers) == [sorted(lines)[0], sorted(numbers)[0]]
+
+
+# ---------------------------------------------------------------- grading
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_solution_scores_full_marks(graded, assignment):
+    got, most = score(graded, "reference", assignment)
+    assert most > 0 and got == most, failed(graded, "reference", assignment)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_release_is_graded_without_crashing_and_scores_zero(graded, assignment):
+    assert graded.autograded("blank", assignment).exists()
+    assert score(graded, "blank", assignment) == (0.0, score(graded, "reference", assignment)[1])
+    assert failed(graded, "blank", assignment) == set(graded.grades("blank", assignment))
+
+
+def test_a_sign_error_in_one_term_gets_partial_marks_and_names_the_term(graded):
+    got, most = score(graded, "sign-error", A1)
+    assert 0 < got < most
+    assert failed(graded, "sign-error", A1) == {"test_step_backward_gradcheck", "hidden_step_backward",
+                                               "test_sequence_gradcheck", "hidden_sequence"}
+    feedback = outputs(graded, "sign-error", A1, "test_step_backward_gradcheck")
+    assert "✅ dx" in feedback and "❌ dW_hh" in feedback and "dW_hh does not match" in feedback
+
+
+def test_a_function_that_raises_loses_only_the_tests_that_call_it(graded):
+    assert failed(graded, "raises", A1) == {"test_sequence_forward", "test_sequence_gradcheck", "hidden_sequence"}
+    assert score(graded, "raises", A1) == (21.0, 30.0)
+    assert "ValueError: not finished" in outputs(graded, "raises", A1, "test_sequence_forward")
+
+
+@pytest.mark.parametrize("student", CUT_OFF)
+def test_a_loop_that_never_ends_or_a_dying_kernel_is_cut_off_and_the_rest_graded(graded, student):
+    assert failed(graded, student, A1) == {"test_find_the_bug", "hidden_find_the_bug"}
+    assert score(graded, student, A1) == (26.0, 30.0)
+    assert graded.timeout_seconds < 150, f"grading the three took {graded.timeout_seconds:.0f} s"
+    loop_cell = next(c for c in load(graded.autograded(student, A1))["cells"]
+                     if nbgrader(c).get("grade_id") == "find_the_bug")
+    errors = [o for o in loop_cell["outputs"] if o["output_type"] == "error"]
+    assert errors, "the cut-off cell shows why it stopped"
+
+
+def test_grades_csv_has_a_row_per_student_and_assignment(graded):
+    students = {"reference", "blank", *PLANTED}
+    assert set(graded.csv) == {(s, a) for s in students for a in ASSIGNMENTS}
+    assert {float(r["max_score"]) for (s, a), r in graded.csv.items() if a == A1} == {30.0}
+
+
+def test_feedback_shows_each_score_but_not_the_hidden_tests(graded):
+    done = graded.run("generate_feedback", "*", "--force")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for assignment in ASSIGNMENTS:
+        lines, numbers = secrets(load(source_path(assignment)), kinds=("### BEGIN HIDDEN TESTS",))
+        for student, verdict in [("blank", "Hidden tests: failed ("), ("reference", "Hidden tests: passed")]:
+            page = file_haystack(graded.grading / "feedback" / student / assignment / f"{assignment}.html")
+            assert verdict in page and "BEGIN HIDDEN TESTS" not in page
+            if student == "blank":     # (the reference's page holds its own solution code)
+                assert leaks(page, lines, numbers) == [], assignment
+
+
+def test_grading_runs_take_a_reasonable_time(graded):
+    print(f"\ngenerate_assignment {graded.release_seconds:.0f} s; autograde of "
+          f"{2 * len(ASSIGNMENTS) + len(PLANTED) - len(CUT_OFF)} notebooks {graded.autograde_seconds:.0f} s; "
+          f"the loops and the crash {graded.timeout_seconds:.0f} s")
+    assert graded.autograde_seconds < 600
