@@ -104,10 +104,17 @@ def gradient_flow_figure(scale: float = 1.0, T: int = 50, nonlinearity: str = "t
     return fig, flow
 
 
+def gradient_flow_caption(scale: float, T: int, flow) -> str:
+    """One line of the figure's numbers, printed under the widget's figure (and read by the browser test)."""
+    return (f"scale {scale:g}, T = {int(T)}: spectral radius ρ = {flow.spectral_radius:.3f}, "
+            f"σ_max = {flow.sigma_max:.3f}, γ σ_max = {flow.gamma * flow.sigma_max:.3f}, measured: {flow.verdict}")
+
+
 def gradient_flow_widget(scale=1.0, T=50, nonlinearity="tanh", init="gaussian"):
-    """``ipywidgets.interact`` callback: draw :func:`gradient_flow_figure` and show it."""
-    gradient_flow_figure(scale, T, nonlinearity, init)
+    """``ipywidgets.interact`` callback: draw :func:`gradient_flow_figure`, show it and its numbers."""
+    _, flow = gradient_flow_figure(scale, T, nonlinearity, init)
     plt.show()
+    print(gradient_flow_caption(scale, T, flow))
 
 
 # ---------------------------------------------------------------- clipping
