@@ -1,4 +1,4 @@
-"""Notebook 10's pictures: where a pointer network points, and how it generalises in n."""
+"""Notebook 10's pictures: where a pointer network points, how it generalises in n, and its tours."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -71,11 +71,14 @@ def draw_hull_pointers(points, pointers, true_hull, alpha_step=None, ax=None, ti
     return ax
 
 
-def draw_length_generalisation(results: dict, trained: tuple, ax=None, title: str = ""):
-    """Exact-match rate vs n, one line per task; the trained range of n shaded.
+def draw_length_generalisation(results: dict, trained: tuple, ax=None, title: str = "",
+                               ylabel: str = "exact match (greedy)"):
+    """A rate vs n (exact match by default), one line per task or model; the trained range shaded.
 
-    ``results``: {label: {n: exact-match rate}}; ``trained``: (n_min, n_max).
+    ``results``: {label: {n: rate in [0, 1]}}; ``trained``: (n_min, n_max).
     """
+    if len(trained) != 2 or trained[0] > trained[1]:
+        raise ValueError(f"draw_length_generalisation: expected trained = (n_min, n_max), got {trained!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.2))
     ax.axvspan(trained[0] - 0.5, trained[1] + 0.5, color="0.9", label="lengths seen in training")
@@ -83,9 +86,48 @@ def draw_length_generalisation(results: dict, trained: tuple, ax=None, title: st
         ns = sorted(by_n)
         ax.plot(ns, [by_n[n] for n in ns], "o-", color=f"C{k}", label=label)
     ax.set_xlabel("n (number of inputs)")
-    ax.set_ylabel("exact match (greedy)")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
+
+
+def draw_tour(points, tour, reference=None, alpha_step=None, ax=None, title: str = "",
+              labels=("model's tour", "optimal tour"), step: int | None = None):
+    """A closed tour through ``points`` (n, 2) as arrows; ``reference`` (n,) dashed grey beneath.
+
+    ``alpha_step`` (n,): one output step's attention, drawn as the size of a ring per point
+    (``step``, counted from 1, names that step in the legend).
+    """
+    pts = _np(points)
+    n = len(pts)
+    order = [int(i) for i in _np(tour).tolist()]
+    if pts.ndim != 2 or pts.shape[1] != 2 or sorted(order) != list(range(n)):
+        raise ValueError(f"draw_tour: expected points (n, 2) and a tour that is a permutation of 0..n-1, "
+                         f"got points {pts.shape} and tour {order}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.6, 3.6))
+    if reference is not None:
+        ref = [int(i) for i in _np(reference).tolist()]
+        ring = pts[ref + ref[:1]]
+        ax.plot(ring[:, 0], ring[:, 1], "--", color="0.6", lw=2.5, label=labels[1])
+    ax.scatter(pts[:, 0], pts[:, 1], s=14, color="k", zorder=3)
+    ax.scatter(pts[order[0], 0], pts[order[0], 1], s=60, marker="s", facecolors="none", edgecolors="k", zorder=3)
+    if alpha_step is not None:
+        a = _np(alpha_step)[:n]
+        ax.scatter(pts[:, 0], pts[:, 1], s=600 * a, facecolors="none", edgecolors="C3", lw=1.5, zorder=4,
+                   label=r"$\alpha$" + (f" at step {step}" if step else ""))
+    for a, b in zip(order, order[1:] + order[:1]):
+        ax.annotate("", xy=pts[b], xytext=pts[a],
+                    arrowprops=dict(arrowstyle="->", color="C0", lw=1.3, shrinkA=3, shrinkB=3))
+    ax.plot([], [], color="C0", lw=1.3, label=labels[0])
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
     return ax

@@ -13,7 +13,10 @@
 - :mod:`rnnlab.tasks.reverse` — reverse random strings of letters: the information to carry
   grows with the length, so the context-vector bottleneck shows (notebook 09).
 - :mod:`rnnlab.tasks.pointer` — sorting, planar convex hulls (monotone chain) and small TSP
-  instances with their exact optimum (Held–Karp) for pointer networks (notebook 10).
+  instances with their exact optimal tours (Held–Karp, vectorised), canonical tours and
+  baselines, for pointer networks (notebook 10).
+- :mod:`rnnlab.tasks.sorting_tokens` — sorting distinct number tokens: one task for a pointer
+  network and a vocabulary seq2seq (notebook 10).
 """
 from .recall import RecallClassifier, recall_accuracy, recall_first
 

@@ -1,0 +1,108 @@
+"""Sorting numbers written as tokens: one task for a pointer network and a vocabulary seq2seq (notebook 10).
+
+``n`` distinct integers are drawn from ``0 .. n_values - 1``; the answer is the same numbers in
+ascending order. Both models read the same numbers through a learned embedding table and see
+the same batches; they differ only in how they answer:
+
+- a **pointer network** reads each number as a one-hot vector (B, n, K) -- its linear input
+  layer on a one-hot vector *is* an embedding table -- and answers with positions of its input,
+  ``argsort`` (B, n): its output space is the n inputs, whatever n is;
+- a **vocabulary seq2seq** (``rnnlab.seq2seq``) reads token ids and writes the sorted numbers
+  as tokens from its fixed vocabulary, then EOS: it must also decide when to stop.
+
+Ids follow :mod:`rnnlab.seq2seq`: 0 = PAD, 1 = BOS, 2 = EOS, the number v is id ``v + 3``::
+
+    values, order = number_batch(64, n=8, generator=g)   # (B, n) distinct ints, (B, n) argsort
+    x = one_hot_numbers(values, 100)                       # (B, n, 100) for the pointer network
+    src, lengths, tgt = seq2seq_sorting_batch(values)      # (B, n), (B,), (B, n + 2) = BOS sorted EOS
+"""
+from __future__ import annotations
+
+import torch
+
+from rnnlab.seq2seq import BOS, EOS, PAD, greedy_decode
+
+OFFSET = 3   # the number v is the token id v + OFFSET (ids 0, 1, 2 are PAD, BOS, EOS)
+
+
+def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{fn}: expected {name} to be an int >= {least}, got {value!r}{hint}")
+
+
+def _check_values(fn: str, values, n_values: int | None = None) -> torch.Tensor:
+    """``values`` (B, n) int64 numbers in 0..n_values-1, B >= 1, n >= 1."""
+    if not isinstance(values, torch.Tensor) or values.ndim != 2:
+        got = tuple(values.shape) if hasattr(values, "shape") else type(values).__name__
+        raise ValueError(f"{fn}: expected values of shape (B, n), integers, got {got}")
+    if values.dtype.is_floating_point or values.dtype == torch.bool:
+        raise ValueError(f"{fn}: expected integer values (the numbers as int64), got dtype {values.dtype}")
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"{fn}: expected B >= 1 rows of n >= 1 numbers, got shape {tuple(values.shape)} (empty)")
+    top = n_values - 1 if n_values is not None else None
+    if values.min() < 0 or (top is not None and values.max() > top):
+        want = f"0..{top}" if top is not None else ">= 0"
+        raise ValueError(f"{fn}: expected numbers in {want}, got values in "
+                         f"[{int(values.min())}, {int(values.max())}]")
+    return values.long()
+
+
+def number_batch(batch_size: int, n: int, n_values: int = 100, generator: torch.Generator | None = None):
+    """A batch of ``n`` distinct numbers from ``0 .. n_values - 1`` per row, uniformly at random.
+
+    Returns:
+        ``values`` (B, n) int64; ``order`` (B, n) int64, ``argsort(values)``: the positions of
+        the numbers from the smallest up -- the pointer network's targets.
+    """
+    _check_int("number_batch", "batch_size", batch_size, 1)
+    _check_int("number_batch", "n", n, 2, " (sorting one number is trivial)")
+    _check_int("number_batch", "n_values", n_values, n,
+               f" (n = {n} distinct numbers need at least {n} values to draw from)")
+    values = torch.argsort(torch.rand(batch_size, n_values, generator=generator), 1)[:, :n]   # distinct
+    return values, torch.argsort(values, 1)
+
+
+def one_hot_numbers(values: torch.Tensor, n_values: int) -> torch.Tensor:
+    """``values`` (B, n) -> (B, n, n_values) float32 one-hot: the pointer network's input."""
+    _check_int("one_hot_numbers", "n_values", n_values, 1)
+    values = _check_values("one_hot_numbers", values, n_values)
+    return torch.nn.functional.one_hot(values, n_values).float()
+
+
+def seq2seq_sorting_batch(values: torch.Tensor):
+    """``values`` (B, n) -> (src (B, n), lengths (B,), tgt (B, n + 2) = BOS sorted EOS), as token ids.
+
+    Every row has the same length n (one n per batch, as the pointer network's batches).
+    """
+    values = _check_values("seq2seq_sorting_batch", values)
+    B, n = values.shape
+    src = values + OFFSET
+    tgt = torch.cat([torch.full((B, 1), BOS), torch.sort(values, 1).values + OFFSET,
+                     torch.full((B, 1), EOS)], 1)
+    return src, torch.full((B,), n, dtype=torch.int64), tgt
+
+
+@torch.no_grad()
+def seq2seq_sorting_accuracy(model, values: torch.Tensor, extra: int = 5) -> dict:
+    """Greedy-decode ``model`` (a :class:`~rnnlab.seq2seq.Seq2Seq`) on ``values`` (B, n).
+
+    Up to n + ``extra`` tokens are decoded, so a model may write too many numbers as well as
+    too few. Returns ``exact``: the share of rows whose output is exactly the sorted numbers,
+    then EOS; ``positions``: the share of the n output slots that hold the right number;
+    ``stopped_at_n``: the share of rows that wrote exactly n numbers before EOS.
+    """
+    _check_int("seq2seq_sorting_accuracy", "extra", extra, 1)
+    src, lengths, tgt = seq2seq_sorting_batch(values)
+    B, n = values.shape
+    was = model.training
+    out, _ = greedy_decode(model, src, lengths, max_len=n + extra)                # (B, L <= n + extra)
+    model.train(was)
+    L = max(out.shape[1], n + 1)
+    ids = torch.full((B, L), PAD, dtype=torch.int64)
+    ids[:, :out.shape[1]] = out
+    want = tgt[:, 1:]                                                              # sorted numbers, EOS
+    exact = (ids[:, :n + 1] == want).all(1) & ((ids[:, n + 1:] == PAD).all(1))
+    positions = (ids[:, :n] == want[:, :n]).float().mean()
+    written = torch.where((ids == EOS).any(1), (ids == EOS).int().argmax(1), torch.full((B,), -1))
+    return {"exact": float(exact.float().mean()), "positions": float(positions),
+            "stopped_at_n": float((written == n).float().mean())}
