@@ -59,6 +59,7 @@ benchmarks: setup
 	$(BIN)/python benchmarks/lstm_speed.py
 	$(BIN)/python benchmarks/widget_redraw.py
 	$(BIN)/python benchmarks/sampling_widget.py
+	$(BIN)/python benchmarks/attention_widget.py
 	$(BIN)/python benchmarks/notebook_times.py
 
 clean:

@@ -19,3 +19,9 @@ def test_sampling_widget_benchmark_prints_its_median():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks/sampling_widget.py")],
                          check=True, capture_output=True, text=True, timeout=300).stdout
     assert re.search(r"200 characters, \d+ settings: median \d+ ms, max \d+ ms", out), out
+
+
+def test_attention_widget_benchmark_prints_its_median():
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks/attention_widget.py")],
+                         check=True, capture_output=True, text=True, timeout=300).stdout
+    assert re.search(r"callback \+ render\s+[\d.]+ ms", out), out

@@ -18,7 +18,7 @@ import pytest
 from browser_lab import ROOT, CHROMIUM_FLAGS, LabPage, LabServer, _in_ci, find_chromium
 
 SHOTS = ROOT / "figures" / "browser"
-NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb"]
+NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb"]
 
 try:
     from playwright.sync_api import sync_playwright
@@ -38,7 +38,7 @@ def lab(tmp_path_factory):
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.set_default_timeout(120_000)
             yield LabPage(page, server)
             browser.close()
@@ -120,3 +120,39 @@ def test_notebook_07_sampling_widget_answers_a_new_temperature(lab):
     assert after != before, "the next-character chart did not change with the temperature"
     sample = output.inner_text()
     assert prompt in sample and sample != text_before
+
+
+def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
+    _run(lab, "09-attention.ipynb")
+    cell = lab.widget_cell("browse = widgets.IntSlider")
+    output = cell.locator(".widget-output")
+    message = output.get_by_text(re.compile(r"^output '"))
+    message.wait_for()
+    first_date = cell.locator(".widget-text input").input_value()
+    before, text_before = _image(output), message.inner_text()
+    assert "✓ correct" in text_before or "✗ expected" in text_before
+    _screenshot(cell, "09-widget-before")
+
+    handle = cell.locator(".widget-slider .noUi-handle").first  # "test date": 0 -> 1
+    handle.focus()
+    handle.press("ArrowRight")
+    lab.page.wait_for_function("([el, old]) => el.value !== old",
+                               arg=[cell.locator(".widget-text input").element_handle(), first_date])
+    lab.page.wait_for_function("([el, old]) => el.innerText.includes(\"output '\") && !el.innerText.includes(old)",
+                               arg=[output.element_handle(), text_before], timeout=30_000)
+    lab.wait_for_kernel_idle(30)
+    assert _image(output) != before, "the heatmap did not change with the next test date"
+
+    box = cell.locator(".widget-text input")
+    box.fill("14 juillet 1987")
+    box.press("Enter")
+    lab.page.wait_for_function("(el) => el.innerText.includes(\"output '1987-07-14'\")",
+                               arg=output.element_handle(), timeout=30_000)
+    lab.wait_for_kernel_idle(30)
+    _screenshot(cell, "09-widget-typed")
+    box.fill("14 juillet 1987 ☃")
+    box.press("Enter")
+    lab.page.wait_for_function("(el) => el.innerText.includes('Cannot read this input')",
+                               arg=output.element_handle(), timeout=30_000)
+    assert "☃" in output.inner_text()
+    assert output.locator("img").count() == 0, "an unreadable input must not leave a stale heatmap"

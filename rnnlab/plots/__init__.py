@@ -17,6 +17,8 @@ modules here only draw, so each widget can be tested and benchmarked headless
 - :mod:`rnnlab.plots.classify` — notebook 06: the names confusion matrix, sunspot forecasts.
 - :mod:`rnnlab.plots.seq2seq` — notebook 08: the encoder–decoder drawn, training curves of
   teacher forcing / free running / scheduled sampling, accuracy against input length.
+- :mod:`rnnlab.plots.attention` — notebook 09: alignment heatmaps (source along x, output
+  down y), scores against input length with and without attention, the alignment widget.
 - :mod:`rnnlab.plots.pointer` — notebook 10: pointer attention as heatmaps and as arrows on
   the plane, exact match against the number of inputs.
 - :mod:`rnnlab.plots.lm` — notebook 07: stateful streams, the language model's learning curve.

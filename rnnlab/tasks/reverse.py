@@ -17,6 +17,7 @@ tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.seq2seq`` t
 """
 from __future__ import annotations
 
+import numbers
 import string
 
 import torch
@@ -36,9 +37,11 @@ def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: 
     """``n`` random strings, lengths uniform in ``min_len .. max_len``, seeded."""
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"make_strings: expected n >= 1 strings, got {n!r}")
-    if not (isinstance(min_len, int) and isinstance(max_len, int) and 1 <= min_len <= max_len):
+    if not (isinstance(min_len, numbers.Integral) and isinstance(max_len, numbers.Integral)
+            and 1 <= min_len <= max_len):
         raise ValueError(f"make_strings: expected 1 <= min_len <= max_len, got min_len={min_len!r}, "
                          f"max_len={max_len!r}")
+    min_len, max_len = int(min_len), int(max_len)
     letters = reversal_vocabulary(n_symbols).itos[3:]
     gen = torch.Generator().manual_seed(seed)
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=gen).tolist()
