@@ -54,3 +54,16 @@ def test_learns_dates_a_little():
     log = train(model, date_batches(pairs, sv, tv, 32), seq2seq_loss,
                 optimizer=torch.optim.Adam(model.parameters(), 1e-2), steps=40, progress=False)
     assert log.losses[-1] < 0.6 * log.losses[0]
+
+
+def test_encoder_input_errors_say_what_came():
+    model = Seq2Seq(6, 6, embed=4, hidden=8)
+    src = torch.tensor([[3, 4, 5], [3, 4, 0]])
+    with pytest.raises(ValueError, match=r"expected lengths of shape \(2,\), one per source in the batch, got \(3,\)"):
+        model.encoder(src, torch.tensor([3, 2, 1]))
+    with pytest.raises(ValueError, match=r"every length in 1\.\.3.*got values in \[0, 3\]"):
+        model.encoder(src, torch.tensor([3, 0]))
+    with pytest.raises(ValueError, match=r"shape \(B, S\) and dtype int64, got shape \(2, 3\), dtype torch.float32"):
+        model.encoder(src.float(), torch.tensor([3, 2]))
+    with pytest.raises(ValueError, match="the source batch is empty"):
+        model.encoder(torch.zeros(0, 3, dtype=torch.int64), torch.zeros(0, dtype=torch.int64))
