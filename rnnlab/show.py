@@ -37,6 +37,7 @@ def show_source(obj) -> Source:
 
     Returned rather than printed, so ``show_source(f)`` as a cell's last line displays it.
     """
+    obj = inspect.unwrap(obj)  # a decorated function (e.g. @contextmanager): its own code and file
     try:
         lines, start = inspect.getsourcelines(obj)
         path = Path(inspect.getsourcefile(obj)).resolve()

@@ -24,4 +24,6 @@ modules here only draw, so each widget can be tested and benchmarked headless
 - :mod:`rnnlab.plots.lm` — notebook 07: stateful streams, the language model's learning curve.
 - :mod:`rnnlab.plots.sampling` — notebook 07: the next-character distribution and the
   sampling widget (temperature, top-p, prompt).
+- :mod:`rnnlab.plots.transformer` — notebook 11: masks, the sinusoid, attention weights per
+  head, pre- vs post-norm, training curves; the attention-map widget callback.
 """
