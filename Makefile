@@ -35,7 +35,7 @@ lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 test: setup instructor browser
-	$(TEST_ENV) $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
+	$(TEST_ENV) RNNLAB_FIGURES=$(CURDIR)/build/test-figures $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 # The browser test's driver (Playwright, which drives Debian's chromium: no browser download).
 BROWSER_STAMP := $(VENV)/.rnnlab-browser
@@ -46,7 +46,7 @@ $(BROWSER_STAMP): $(STAMP)
 	@touch $@
 
 unit: setup
-	$(TEST_ENV) $(BIN)/python -m pytest tests
+	$(TEST_ENV) RNNLAB_FIGURES=$(CURDIR)/build/test-figures $(BIN)/python -m pytest tests
 
 # Re-execute every notebook in place (quick mode), refreshing the stored outputs.
 notebooks: setup
@@ -57,6 +57,8 @@ notebooks: setup
 # The figures recorded in BENCHMARKS.md (a few minutes; run on a quiet machine).
 benchmarks: setup
 	$(BIN)/python benchmarks/lstm_speed.py
+	$(BIN)/python benchmarks/speed_ladder.py
+	$(BIN)/python benchmarks/memory_vs_length.py
 	$(BIN)/python benchmarks/widget_redraw.py
 	$(BIN)/python benchmarks/sampling_widget.py
 	$(BIN)/python benchmarks/attention_widget.py

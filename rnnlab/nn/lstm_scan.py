@@ -25,18 +25,18 @@ class LSTMScan(torch.autograd.Function):
     def forward(ctx, xp, h0, c0, weight_hh, batch_sizes):
         H = h0.shape[1]
         w_t = weight_hh.t().contiguous()  # (H, 4H); addmm is faster with it contiguous
-        acts = torch.empty_like(xp)  # (N, 4H): i, f, g, o after their nonlinearities
+        acts = xp.clone()  # (N, 4H): i, f, g, o after their nonlinearities (one copy, not one per step)
         c, tanh_c, y = (xp.new_empty(xp.shape[0], H) for _ in range(3))  # (N, H) each: c_t, tanh c_t, h_t
-        steps = list(zip(*(buf.split(batch_sizes) for buf in (xp, acts, c, tanh_c, y))))
+        steps = list(zip(*(buf.split(batch_sizes) for buf in (acts, c, tanh_c, y))))
         h_n, c_n = h0.clone(), c0.clone()  # (B, H)
         h_prev, c_prev = [], []  # per step, (n, H) views: the states the step starts from
         h_t, c_t = h0, c0
-        for xp_t, gates, c_t_new, tanh_c_t, y_t in steps:
-            n = xp_t.shape[0]
+        for gates, c_t_new, tanh_c_t, y_t in steps:
+            n = gates.shape[0]
             if n < h_t.shape[0]:  # sequences n.. ended at the previous step
                 h_n[n:h_t.shape[0]], c_n[n:h_t.shape[0]] = h_t[n:], c_t[n:]
             h_prev.append(h_t[:n]), c_prev.append(c_t[:n])
-            torch.addmm(xp_t, h_t[:n], w_t, out=gates)  # (n, 4H) pre-activations: xp_t + h_{t-1} W_hh^T
+            gates.addmm_(h_t[:n], w_t)  # (n, 4H) pre-activations: xp_t + h_{t-1} W_hh^T, in place
             gates[:, :2 * H].sigmoid_()  # i, f
             gates[:, 2 * H:3 * H].tanh_()  # g
             gates[:, 3 * H:].sigmoid_()  # o
@@ -70,7 +70,9 @@ class LSTMScan(torch.autograd.Function):
             n = dy_t.shape[0]
             dh_t = dh[:n] + dy_t  # h_t feeds the output y_t and the next step
             dc_t = torch.addcmul(dc[:n], dh_t, o_dtanh_t)
-            torch.cat([dc_t, dc_t, dc_t, dh_t], 1, out=d_gates_t).mul_(factor_t)  # d/d i, f, g, o
+            d_ifg = d_gates_t.view(n, 4, H)[:, :3]  # (n, 3, H) view: d/d i, f, g all scale dc_t
+            torch.mul(factor_t.view(n, 4, H)[:, :3], dc_t[:, None, :], out=d_ifg)
+            torch.mul(factor_t[:, 3 * H:], dh_t, out=d_gates_t[:, 3 * H:])  # d/d o scales dh_t
             torch.mul(dc_t, f_t, out=dc[:n])
             torch.mm(d_gates_t, weight_hh, out=dh[:n])
         d_weight_hh = d_gates.t() @ h_prev  # (4H, H) = sum_t d_gates_t^T h_{t-1}, one matmul

@@ -26,4 +26,7 @@ modules here only draw, so each widget can be tested and benchmarked headless
   sampling widget (temperature, top-p, prompt).
 - :mod:`rnnlab.plots.transformer` — notebook 11: masks, the sinusoid, attention weights per
   head, pre- vs post-norm, training curves; the attention-map widget callback.
+- :mod:`rnnlab.plots.speed` — notebook 12: who waits for whom (RNN, attention, scan), training
+  tokens/s, memory against generated length, the speed ladder (time and operations against T),
+  the KV-cache size widget.
 """
