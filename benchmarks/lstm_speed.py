@@ -14,12 +14,11 @@ the median of each, in ms, and the ratio to torch. Contenders:
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import torch
 
 from rnnlab.nn import LSTM, LSTMCell
+from rnnlab.speed import time_interleaved
 
 B, T, D, H = 32, 100, 64, 128
 
@@ -48,26 +47,20 @@ def main() -> None:
     cell = LSTMCell(D, H)
     x = torch.randn(T, B, D, requires_grad=True)
 
-    contenders = {
+    forwards = {
         "torch.nn.LSTM": lambda: ref(x)[0],
         "rnnlab.nn.LSTM": lambda: ours(x)[0],
         "autograd scan": lambda: unfused(x)[0],
         "plain loop": lambda: plain_loop(cell, x),
     }
-    times = {name: [] for name in contenders}
-    for rep in range(warmup + reps):
-        for name, run in contenders.items():
-            start = time.perf_counter()
-            run().sum().backward()
-            if rep >= warmup:
-                times[name].append(time.perf_counter() - start)
+    stats = time_interleaved({name: (lambda f=f: f().sum().backward()) for name, f in forwards.items()},
+                             repeats=reps, warmup=warmup)
 
     print(f"LSTM forward+backward, B={B} T={T} D={D} H={H} float32, {torch.get_num_threads()} threads, "
           f"median of {reps} interleaved repetitions")
-    base = statistics.median(times["torch.nn.LSTM"])
-    for name, ts in times.items():
-        med = statistics.median(ts)
-        print(f"  {name:16s} {med * 1e3:8.2f} ms   {med / base:5.2f}x torch")
+    base = stats["torch.nn.LSTM"].median
+    for name, s in stats.items():
+        print(f"  {name:16s} {s.median * 1e3:8.2f} ms   {s.median / base:5.2f}x torch")
 
 
 if __name__ == "__main__":

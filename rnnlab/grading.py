@@ -25,6 +25,8 @@ import sys
 
 import numpy as np
 
+from rnnlab.byhand.gradcheck import rel_error
+
 
 def _array(value) -> np.ndarray:
     if hasattr(value, "detach"):
@@ -62,12 +64,11 @@ def expect_shape(name: str, value, expected: tuple, layout: str = "") -> None:
 
 
 def relative_error(got, expected) -> float:
-    """``max|got - expected| / max(max|got|, max|expected|)``; 0.0 when both are all zeros."""
-    g, e = _array(got).astype(np.float64), _array(expected).astype(np.float64)
-    if g.size == 0:
-        return 0.0
-    scale = max(float(np.abs(g).max()), float(np.abs(e).max()))
-    return 0.0 if scale == 0 else float(np.abs(g - e).max() / scale)
+    """``max|got - expected| / max(max|got|, max|expected|)``; 0.0 when both are all zeros.
+
+    :func:`rnnlab.byhand.gradcheck.rel_error` on arrays or tensors.
+    """
+    return rel_error(_array(got), _array(expected))
 
 
 def expect_close(name: str, got, expected, tol: float = 1e-7, hint: str = "") -> None:

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.lm import CharLSTM
+from rnnlab.lm import CharLSTM, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
 from rnnlab.nn import TransformerEncoderLayer, sinusoidal_positions
 from rnnlab.nn.mingru import MinGRU
 from rnnlab.nn.multihead import scaled_dot_product_attention
@@ -198,11 +198,6 @@ def kv_cache_bytes(layers: int, d_model: int, tokens: int, batch: int = 1, bytes
 def lstm_state_bytes(layers: int, hidden: int, batch: int = 1, bytes_per_number: int = 2) -> int:
     """Bytes of an LSTM's state (h, c) per layer: 2 L B H, whatever the length."""
     return 2 * layers * batch * hidden * bytes_per_number
-
-
-def count_parameters(model: nn.Module) -> int:
-    """The number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def memory_vs_length(model, steps: int, batch_size: int = 1, device=None, first_token: int = 0,
