@@ -1,11 +1,16 @@
-# rnnlab: two commands do everything on a fresh machine with Python 3.11 and pip.
+# rnnlab: two commands do everything on a fresh machine with Python (3.11, 3.12 or 3.13) and pip.
 #   make lab    set up .venv if needed, then open the course in JupyterLab
 #   make test   set up .venv if needed, then run the unit tests and every notebook under nbval
+# Another Python: `make lab PYTHON=python3.12`; every tested one in turn: `make test-pythons`.
 
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rnnlab-installed
+# Every install takes the exact versions the stored outputs were made with (constraints.txt).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+# The course's JupyterLab settings (no news pop-up, no update check), copied into the environment.
+LAB_SETTINGS := $(shell find jupyter-settings -name '*.json')
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 
 # Jupyter, IPython and matplotlib keep their state inside the project while testing,
@@ -20,15 +25,16 @@ TEST_ENV := RNNLAB_MODE=quick JUPYTER_PLATFORM_DIRS=1 \
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
 	--nbval-cell-timeout=600
 
-.PHONY: lab test setup unit notebooks benchmarks clean browser
+.PHONY: lab test setup unit notebooks benchmarks clean browser test-pythons constraints
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt $(LAB_SETTINGS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name rnnlab --display-name "Python (rnnlab)" >/dev/null
+	cp -R jupyter-settings/etc jupyter-settings/share $(VENV)/
 	@touch $(STAMP)
 
 lab: setup
@@ -42,7 +48,7 @@ BROWSER_STAMP := $(VENV)/.rnnlab-browser
 browser: $(BROWSER_STAMP)
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(PIP_INSTALL) -e ".[browser]"
 	@touch $@
 
 unit: setup
@@ -65,7 +71,22 @@ benchmarks: setup
 	$(BIN)/python benchmarks/notebook_times.py
 
 clean:
-	rm -rf $(VENV) .jupyter .ipython .mplconfig .pytest_cache
+	rm -rf $(VENV) .venvs .jupyter .ipython .mplconfig .pytest_cache
+
+# `make test` under each Python in PYTHONS, each in its own venv (.venvs/<python>); a Python that
+# is not installed is skipped with a line saying so. Prints a table and writes build/test-pythons.md.
+PYTHONS ?= python3.11 python3.12 python3.13
+test-pythons:
+	@bash tools/test_pythons.sh $(PYTHONS)
+
+# Refresh constraints.txt: the newest versions pyproject.toml allows, resolved on $(PYTHON) (use 3.11,
+# the oldest supported) in a throw-away venv. Then re-execute the notebooks and run make test-pythons.
+constraints:
+	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/python -m pip install --quiet -e ".[instructor,browser]"
+	{ grep '^#' constraints.txt; build/constraints-venv/bin/python -m pip freeze --exclude-editable \
+		| sed 's/+cpu$$//'; } > build/constraints.txt && mv build/constraints.txt constraints.txt
+	rm -rf build/constraints-venv
 
 # ---- Graded assignments: nbgrader, an instructor extra (docs/INSTRUCTORS.md) ----------------
 #   make release                            student versions of notebooks/assignments/source -> release/
@@ -88,7 +109,7 @@ NBGRADER := cd "$(COURSE_DIR)" && PATH="$(CURDIR)/$(BIN):$$PATH" $(TEST_ENV) TRA
 instructor: $(INSTRUCTOR_STAMP)
 
 $(INSTRUCTOR_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[instructor]"
+	$(PIP_INSTALL) -e ".[instructor]"
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	for ext in formgrader validate_assignment assignment_list course_list; do \
 		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done

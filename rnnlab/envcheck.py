@@ -1,8 +1,13 @@
 """Check that this machine can run the course, and say how to fix what is missing.
 
-Notebook 00 calls :func:`check_environment` and shows the report. The packages
-and versions it expects are read from rnnlab's own installed metadata (that is,
-from ``pyproject.toml``), so there is one list of requirements, not two.
+Notebook 00 calls :func:`check_environment` and shows the report. What it expects
+comes from the project's own files, so there is one list of each thing, not two:
+
+- the Pythons the course is tested on: ``requires-python`` in ``pyproject.toml``
+  (read from rnnlab's installed metadata), e.g. ``>=3.11,<3.14`` -> 3.11, 3.12, 3.13;
+- the packages and their ranges: ``dependencies`` in ``pyproject.toml``, likewise;
+- the exact versions the stored outputs were made with: ``constraints.txt`` beside
+  the package, when the course is installed from its folder (``make setup``).
 """
 from __future__ import annotations
 
@@ -11,10 +16,12 @@ import platform
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import runtime
 
-MIN_PYTHON = (3, 11)
+#: The exact versions ``make setup`` installs (absent when rnnlab is installed some other way).
+CONSTRAINTS = Path(__file__).resolve().parent.parent / "constraints.txt"
 FIX_INSTALL = "run `make lab` (or `make setup`) from the course folder; it installs the course's packages into .venv"
 
 
@@ -57,17 +64,67 @@ def _check_package(name: str, op: str, wanted: str) -> Check:
     return Check(name, True, have)
 
 
+def tested_pythons(requires_python: str | None = None) -> list[tuple[int, int]]:
+    """The Python versions the course is tested on, ``[(3, 11), (3, 12), (3, 13)]``, read from
+    ``requires_python`` (default: rnnlab's ``Requires-Python``, e.g. ``">=3.11,<3.14"``)."""
+    if requires_python is None:
+        requires_python = metadata.metadata("rnnlab")["Requires-Python"] or ""
+    low = re.search(r">=\s*3\.(\d+)", requires_python)
+    high = re.search(r"<\s*3\.(\d+)", requires_python)
+    if not (low and high):
+        raise ValueError(f"tested_pythons: expected Requires-Python of the form '>=3.A,<3.B', got {requires_python!r}")
+    return [(3, minor) for minor in range(int(low.group(1)), int(high.group(1)))]
+
+
+def check_python(version: tuple[int, int] | None = None) -> Check:
+    """Is this Python (``version``, default the running one) one the course is tested on?"""
+    version = tuple(version or sys.version_info[:2])
+    tested = tested_pythons()
+    names = ", ".join(f"{a}.{b}" for a, b in tested)
+    found = platform.python_version() if version == tuple(sys.version_info[:2]) else "%d.%d" % version
+    if version in tested:
+        return Check("python", True, f"{found}, one of the Pythons the course is tested on ({names})")
+    return Check("python", False, f"{found}, not one of the Pythons the course is tested on ({names})",
+                 f"install one of them, then `make lab PYTHON=python{tested[-1][0]}.{tested[-1][1]}`; "
+                 f"on another Python, results may differ from the stored ones, or packages fail to install")
+
+
+def _tested_versions(path: Path = CONSTRAINTS) -> dict[str, str]:
+    """``{distribution name (normalised): version}`` from ``constraints.txt``; empty if absent."""
+    if not path.is_file():
+        return {}
+    pins = {}
+    for line in path.read_text().splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line)
+        if m:
+            pins[re.sub(r"[-_.]+", "-", m.group(1)).lower()] = m.group(2)
+    return pins
+
+
+def check_tested_versions(path: Path = CONSTRAINTS) -> Check | None:
+    """Are the installed libraries the ones the stored outputs were made with? None without ``path``."""
+    pins = _tested_versions(path)
+    if not pins:
+        return None
+    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in metadata.distributions()}
+    # a CUDA build of torch is the same torch ("2.13.0" vs "2.13.0+cpu")
+    differ = sorted(f"{name} {installed[name]} (tested {want})" for name, want in pins.items()
+                    if name in installed and installed[name].split("+")[0] != want.split("+")[0])
+    if not differ:
+        return Check("library versions", True, f"the {len(pins)} tested versions of {path.name}")
+    return Check("library versions", False, "; ".join(differ[:5]) + (" ..." if len(differ) > 5 else ""),
+                 "run `make setup`, which installs the tested versions; with others, numbers may differ "
+                 "from the stored outputs")
+
+
 def check_environment() -> list[Check]:
-    """Check Python, every declared package, the widget front end, the mode and the device."""
-    checks = [
-        Check(
-            "python",
-            sys.version_info[:2] >= MIN_PYTHON,
-            platform.python_version(),
-            f"install Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer",
-        )
-    ]
+    """Check Python, every declared package and the tested versions, the widget front end,
+    the mode and the device."""
+    checks = [check_python()]
     checks += [_check_package(*req) for req in _requirements()]
+    tested = check_tested_versions()
+    if tested is not None:
+        checks.append(tested)
     widgets = _check_package("jupyterlab_widgets", "", "")
     widgets.name = "jupyterlab_widgets (widget front end)"
     checks.append(widgets)

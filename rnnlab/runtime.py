@@ -61,3 +61,18 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+def one_blas_thread() -> None:
+    """Run NumPy's matrix products (its BLAS, OpenBLAS) on one thread from now on, in this process.
+
+    OpenBLAS adds up a matrix product in a different order on one thread than on several, so a
+    NumPy model trained for hundreds of steps ends a few digits apart on a 1-core and a 2-core
+    machine (notebook 02: 2.13 vs 2.14 nats/char). Notebooks whose printed numbers come from NumPy
+    training call this first, so that every machine, whatever its cores, prints the same numbers.
+    Its matrices are small, so one thread costs nothing. torch's CPU kernels gave identical numbers
+    on 1, 2 and 8 threads in every notebook (checked with OMP_NUM_THREADS), so they are left alone.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")

@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -92,15 +93,11 @@ class LabServer:
         lab = Path(sys.executable).with_name("jupyter-lab")
         cmd = [str(lab), "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
-               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True"]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
-        # no "get notified about Jupyter news?" toast over the cells in the screenshots
-        labconfig = self.workdir / "state" / "config" / "labconfig"
-        labconfig.mkdir(parents=True, exist_ok=True)
-        (labconfig / "page_config.json").write_text(
-            '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+        # No news pop-up, no update check: the course's own settings (jupyter-settings/, copied into
+        # the environment by `make setup`) see to that, as they do for `make lab`; the test checks it.
         # its own process group, so the kernels it starts can be stopped with it
         self.process = subprocess.Popen(cmd, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
@@ -116,6 +113,11 @@ class LabServer:
                 time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"jupyter-lab did not answer within {timeout:.0f} s:\n{self.read_log()}")
+
+    def get_json(self, path: str):
+        """The JSON that the server answers to ``GET path`` (e.g. ``/lab/api/news``)."""
+        with urllib.request.urlopen(f"{self.url}{path}?token={self.token}", timeout=30) as r:
+            return json.load(r)
 
     def read_log(self) -> str:
         self.log.flush()

@@ -65,6 +65,27 @@ def _run(lab: LabPage, name: str) -> None:
     assert lab.page.get_by_text("Error displaying widget").count() == 0, f"{name}: a widget failed to render"
 
 
+def test_the_course_opens_without_first_run_noise(lab):
+    """`make lab` opens on the course, not on "get notified about official Jupyter news?": the
+    course's settings (jupyter-settings/, installed into the environment by `make setup`) answer
+    the question, and the server fetches no news and checks for no update."""
+    # the environment's overrides.json becomes the settings' defaults (a student's own choice still wins)
+    defaults = lab.server.get_json("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+    assert defaults["properties"]["fetchNews"]["default"] == "false"
+    assert defaults["properties"]["checkForUpdates"]["default"] is False
+    assert lab.server.get_json("/lab/api/news") == {"news": []}
+    assert lab.server.get_json("/lab/api/update") == {"notification": None}
+    lab.page.goto(f"{lab.server.url}/lab?token={lab.server.token}&reset")
+    lab.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget !== undefined")
+    lab.page.evaluate("() => window.jupyterapp.restored")
+    lab.page.wait_for_timeout(5000)          # the question comes as a toast soon after the app restores
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=str(SHOTS / "00-first-start.png"))
+    assert lab.page.get_by_text(re.compile("Jupyter news", re.I)).count() == 0, "the news pop-up is showing"
+    assert lab.page.locator(".Toastify__toast").count() == 0, (
+        "a notification is showing: " + " | ".join(lab.page.locator(".Toastify__toast").all_inner_texts()))
+
+
 def test_notebook_03_gradient_widget_redraws_with_the_new_value(lab):
     from rnnlab.gradflow import measure_gradient_flow
     from rnnlab.plots.gradflow import gradient_flow_caption

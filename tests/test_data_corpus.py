@@ -1,7 +1,14 @@
+import hashlib
+import json
+import lzma
+import platform
+import shutil
+
 import numpy as np
 import pytest
 
-from rnnlab.data import CharVocab, load_python_docs, load_python_source, split_text
+from rnnlab.data import CharVocab, corpus, load_python_docs, load_python_source, split_text
+from rnnlab.tasks import tagging as tg
 
 
 def test_python_docs_is_real_english_of_the_expected_size():
@@ -14,8 +21,70 @@ def test_python_docs_is_real_english_of_the_expected_size():
 def test_python_source_is_python_code():
     text = load_python_source()
     assert "def " in text and "class " in text and "# ---- argparse.py ----" in text
-    with pytest.raises(FileNotFoundError, match="expected the standard-library file nope.py"):
+    with pytest.raises(ValueError, match=r"expected standard-library files from the snapshot \(textwrap.py, .*got 'nope.py'"):
         load_python_source(("nope.py",))
+    with pytest.raises(TypeError, match=r"expected a tuple of module paths such as \('textwrap.py',\), got 'textwrap.py'"):
+        load_python_source("textwrap.py")
+
+
+# The corpora are the same characters on every Python: a snapshot of Python 3.11.7, not the running
+# interpreter's own texts (which differ between versions). These numbers are what the stored outputs
+# of notebooks 02, 05, 07, 11 and 12 were computed from; `make test-pythons` runs this on 3.11-3.13.
+def test_corpora_are_the_snapshot_whatever_the_running_python():
+    docs, source = load_python_docs(), load_python_source()
+    assert (len(docs), len(CharVocab.from_text(docs))) == (465_047, 103)
+    assert hashlib.sha256(docs.encode()).hexdigest()[:16] == "d9dc35bce5ab1a24"
+    assert len(source) == 453_637
+    assert hashlib.sha256(source.encode()).hexdigest()[:16] == "5051a0890c77c71a"
+
+
+def test_tagging_lines_are_the_same_on_every_python():
+    """Notebook 05's data: the same tokens and tags on 3.11, 3.12 (whose tokenize splits f-strings) and 3.13."""
+    train = tg.python_lines(load_python_source(corpus.SOURCE_MODULES[:12]), max_len=40)
+    test = tg.python_lines(load_python_source(corpus.SOURCE_MODULES[12:]), max_len=40)
+    assert (len(train), len(test), len(tg.Vocab.build(train, max_size=2000))) == (4300, 1831, 1119)
+    digest = hashlib.sha256(json.dumps([(l.tokens, l.tags) for l in train + test]).encode()).hexdigest()
+    assert digest[:16] == "3572594ec2b3095a"
+
+
+@pytest.mark.skipif(platform.python_version() != corpus.SNAPSHOT_PYTHON,
+                    reason=f"the snapshot's source is Python {corpus.SNAPSHOT_PYTHON}; this is {platform.python_version()}")
+def test_snapshot_equals_the_texts_of_the_python_it_was_taken_from():
+    import sysconfig
+    from pathlib import Path
+
+    from pydoc_data.topics import topics
+
+    assert corpus._snapshot("docs") == topics
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    assert corpus._snapshot("source") == {n: (stdlib / n).read_text(encoding="utf-8") for n in corpus.SOURCE_MODULES}
+
+
+def test_snapshot_files_ship_with_their_license():
+    for name in corpus.SNAPSHOT_FILES.values():
+        assert (corpus.SNAPSHOT_DIR / name).stat().st_size < 200_000       # compressed, a few hundred kB in all
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE" in (corpus.SNAPSHOT_DIR / "LICENSE-PSF.txt").read_text()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit"])
+def test_a_damaged_snapshot_is_a_clear_error(tmp_path, monkeypatch, damage):
+    shutil.copytree(corpus.SNAPSHOT_DIR, tmp_path / "snapshot")
+    path = tmp_path / "snapshot" / corpus.SNAPSHOT_FILES["docs"]
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:1000])
+        expected = "could not be read"
+    else:
+        topics = json.loads(lzma.decompress(path.read_bytes()))
+        topics["assert"] += "!"
+        path.write_bytes(lzma.compress(json.dumps(topics).encode()))
+        expected = "has sha256 [0-9a-f]{64}, expected [0-9a-f]{64}: the file changed"
+    monkeypatch.setattr(corpus, "SNAPSHOT_DIR", tmp_path / "snapshot")
+    corpus._snapshot.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match=expected):
+            load_python_docs()
+    finally:
+        corpus._snapshot.cache_clear()
 
 
 def test_vocab_roundtrip_and_order():

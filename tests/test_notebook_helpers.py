@@ -100,6 +100,41 @@ def test_environment_report_says_how_to_fix_a_missing_package(monkeypatch):
     assert "Some checks failed" in text
 
 
+def test_environment_report_says_whether_this_python_is_tested():
+    import platform
+
+    line = next(c for c in envcheck.environment_report() if c.name == "python")
+    assert line.ok and line.found == f"{platform.python_version()}, one of the Pythons the course is tested on (3.11, 3.12, 3.13)"
+    for version in [(3, 11), (3, 12), (3, 13)]:
+        assert envcheck.check_python(version).ok
+    for version in [(3, 10), (3, 14)]:
+        check = envcheck.check_python(version)
+        assert not check.ok
+        assert check.found == f"3.{version[1]}, not one of the Pythons the course is tested on (3.11, 3.12, 3.13)"
+        assert "make lab PYTHON=python3.13" in check.fix
+
+
+def test_tested_pythons_reads_requires_python():
+    assert envcheck.tested_pythons(">=3.11,<3.14") == [(3, 11), (3, 12), (3, 13)]
+    assert envcheck.tested_pythons(">= 3.12, < 3.13") == [(3, 12)]
+    with pytest.raises(ValueError, match=r"expected Requires-Python of the form '>=3.A,<3.B', got '>=3.11'"):
+        envcheck.tested_pythons(">=3.11")
+
+
+def test_environment_report_names_libraries_at_other_versions_than_the_tested_ones(tmp_path):
+    import importlib.metadata as md
+
+    numpy, torch = md.version("numpy"), md.version("torch")
+    pins = tmp_path / "constraints.txt"
+    pins.write_text(f"# comment\nnumpy==0.0.1\ntorch=={torch.split('+')[0]}\nnot-installed-here==1.0\n")
+    check = envcheck.check_tested_versions(pins)
+    assert not check.ok and check.found == f"numpy {numpy} (tested 0.0.1)" and "make setup" in check.fix
+    pins.write_text(f"numpy=={numpy}\ntorch=={torch.split('+')[0]}\n")   # a +cpu or CUDA build is the same torch
+    assert envcheck.check_tested_versions(pins).ok
+    assert envcheck.check_tested_versions(tmp_path / "absent.txt") is None
+    assert envcheck.check_tested_versions().ok          # make setup installed constraints.txt's versions
+
+
 def test_environment_report_flags_a_bad_mode(monkeypatch):
     monkeypatch.setenv("RNNLAB_MODE", "turbo")
     report = envcheck.environment_report()

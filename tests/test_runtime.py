@@ -60,3 +60,21 @@ def test_seed_everything_makes_all_generators_repeat():
     assert draw() != first
     with pytest.raises(TypeError, match="expected an int, got float"):
         runtime.seed_everything(1.5)
+
+
+def test_one_blas_thread_pins_numpys_blas_to_one_thread():
+    """In a fresh process (the pin holds for the rest of the process it runs in)."""
+    import subprocess
+    import sys
+
+    code = ("from threadpoolctl import threadpool_info\n"
+            "import numpy\n"
+            "from rnnlab.runtime import one_blas_thread\n"
+            "one_blas_thread()\n"
+            "blas = [p for p in threadpool_info() if p['user_api'] == 'blas']\n"
+            "print(len(blas), [p['num_threads'] for p in blas])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**__import__("os").environ, "OMP_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "4"})
+    assert done.returncode == 0, done.stderr
+    count, threads = done.stdout.split(" ", 1)
+    assert int(count) >= 1 and threads.strip() == str([1] * int(count))

@@ -21,6 +21,19 @@ def test_labels_of_a_hand_written_snippet():
     assert len(tg.python_lines(SNIPPET, max_len=6)) == 1
 
 
+@pytest.mark.parametrize("source", [
+    'msg = f"{name}: {count(x)}" + tail\n',
+    "msg = f'{f\"{name}\"}: {d[\"k\"]:>{width}}' + tail\n",      # nested f-strings, a format spec
+    'msg = rf"""{name}\n{count(x)}""" + tail\n',                  # raw, triple-quoted, over two lines
+])
+def test_an_f_string_is_one_string_token_on_every_python(source):
+    """Python 3.12 tokenizes an f-string into pieces (3.11: one STRING); the names inside its braces
+    are not the line's names, on any Python, so every supported Python trains on the same lines."""
+    (line,) = tg.python_lines(source)
+    assert line.tokens == ["msg", "=", "<str>", "+", "tail"]
+    assert line.tags == ["assigned", None, None, None, "other"]
+
+
 def test_bad_text():
     with pytest.raises(ValueError, match="no tokens"):
         tg.python_lines("")

@@ -1,21 +1,36 @@
-"""Text corpora that ship with Python, and a character vocabulary for them.
+"""Text corpora from Python itself, and a character vocabulary for them.
 
 - :func:`load_python_docs` — English prose: the help topics of Python's own
-  documentation (``pydoc_data.topics``, about 465 kB on Python 3.11), the text
-  ``help("FORMATTING")`` shows.
+  documentation (``pydoc_data.topics``, 465 kB), the text ``help("FORMATTING")`` shows.
 - :func:`load_python_source` — Python code: a fixed list of standard-library modules.
 
-Both are read from the running Python's installation, so nothing is downloaded.
-The text differs slightly between Python versions; the course's stored outputs
-were made on Python 3.11.
+Both come from a snapshot taken from Python 3.11.7 and shipped in ``rnnlab/data/snapshot/``
+(about 190 kB compressed, under the PSF license beside it), not from the running
+interpreter, whose texts change between versions: every Python the course supports
+trains on the same characters and gets the stored outputs. Nothing is downloaded.
+``tools/snapshot_python_texts.py`` wrote the snapshot.
 """
 from __future__ import annotations
 
-import sysconfig
+import functools
+import hashlib
+import json
+import lzma
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+#: The Python whose texts the snapshot holds (the stored outputs were made with it).
+SNAPSHOT_PYTHON = "3.11.7"
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshot"
+#: kind -> file in SNAPSHOT_DIR: xz-compressed JSON, {name: text}.
+SNAPSHOT_FILES = {"docs": "python-3.11.7-docs.json.xz", "source": "python-3.11.7-source.json.xz"}
+#: sha256 of each file's uncompressed JSON, checked at every load.
+SNAPSHOT_SHA256 = {
+    "docs": "4717ccc51e2e7bd1eed2feddb0bcb5a7da19a1a923fd2f258cf81e4285e31683",
+    "source": "c7fcd8f29e4c3cd6b75dac45135b2856929624e40f88be79c629e06d26658c3f",
+}
 
 # Standard-library modules whose source makes the code corpus, in this order.
 SOURCE_MODULES = (
@@ -25,23 +40,40 @@ SOURCE_MODULES = (
 )
 
 
-def load_python_docs() -> str:
-    """Python's documentation topics as one string, topics in alphabetical order."""
-    from pydoc_data.topics import topics
+@functools.lru_cache(maxsize=None)
+def _snapshot(kind: str) -> dict:
+    """The snapshot's ``{name: text}`` of ``kind`` ("docs" or "source"), checked against its sha256."""
+    path = SNAPSHOT_DIR / SNAPSHOT_FILES[kind]
+    try:
+        raw = lzma.decompress(path.read_bytes())
+    except (OSError, lzma.LZMAError) as err:
+        raise RuntimeError(f"the snapshot of Python's texts {path} could not be read ({err}); "
+                           f"expected the file as committed (git checkout -- {path.name})") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != SNAPSHOT_SHA256[kind]:
+        raise RuntimeError(f"the snapshot of Python's texts {path} has sha256 {digest}, expected "
+                           f"{SNAPSHOT_SHA256[kind]}: the file changed; restore it (git checkout -- {path.name})")
+    return json.loads(raw)
 
+
+def load_python_docs() -> str:
+    """Python 3.11.7's documentation topics as one string, topics in alphabetical order."""
+    topics = _snapshot("docs")
     return "\n\n".join(topics[name].strip("\n") for name in sorted(topics))
 
 
 def load_python_source(modules: tuple[str, ...] = SOURCE_MODULES) -> str:
-    """The source code of ``modules`` (paths inside the standard library), concatenated."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    parts = []
-    for name in modules:
-        path = stdlib / name
-        if not path.is_file():
-            raise FileNotFoundError(f"load_python_source: expected the standard-library file {name}, not found in {stdlib}")
-        parts.append(f"# ---- {name} ----\n" + path.read_text(encoding="utf-8"))
-    return "\n\n".join(parts)
+    """The Python 3.11.7 source of ``modules`` (paths inside the standard library, from
+    :data:`SOURCE_MODULES`), each after a ``# ---- name ----`` line, concatenated."""
+    if isinstance(modules, str) or not all(isinstance(m, str) for m in modules):
+        raise TypeError(f"load_python_source: expected a tuple of module paths such as ('textwrap.py',), "
+                        f"got {modules!r}")
+    sources = _snapshot("source")
+    unknown = [name for name in modules if name not in sources]
+    if unknown:
+        raise ValueError(f"load_python_source: expected standard-library files from the snapshot "
+                         f"({', '.join(SOURCE_MODULES)}), got {', '.join(map(repr, unknown))}")
+    return "\n\n".join(f"# ---- {name} ----\n" + sources[name] for name in modules)
 
 
 def split_text(text: str, valid: float = 0.05, test: float = 0.05) -> tuple[str, str, str]:

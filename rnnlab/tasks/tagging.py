@@ -51,12 +51,16 @@ class TaggedLine:
 def _shown(tok: tokenize.TokenInfo) -> str:
     if tok.type == tokenize.NUMBER:
         return "<num>"
-    if tok.type == tokenize.STRING or tok.type in _FSTRING:
+    if tok.type == tokenize.STRING:
         return "<str>"
     return tok.string
 
 
-_FSTRING = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+# Python 3.12 tokenizes an f-string into pieces (FSTRING_START, its text, the names inside its
+# braces, FSTRING_END) where 3.11 gives one STRING token; 3.14 does the same for t-strings.
+# python_lines folds every such run back into one STRING, so each Python gives the same lines.
+_STRING_START = {getattr(tokenize, n) for n in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, n)}
+_STRING_END = {getattr(tokenize, n) for n in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, n)}
 
 
 def _is_name(tok: tokenize.TokenInfo) -> bool:
@@ -66,8 +70,9 @@ def _is_name(tok: tokenize.TokenInfo) -> bool:
 def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
     """The logical lines of ``source`` as :class:`TaggedLine` s, in order.
 
-    Numbers become ``<num>``, strings ``<str>``; comments, blank lines and indentation are
-    dropped. The tag of a name is read from the next token of the *same* logical line (a
+    Numbers become ``<num>``, strings ``<str>`` (an f-string is one ``<str>``, whatever is in
+    its braces, as Python 3.11 tokenizes it, on every Python); comments, blank lines and
+    indentation are dropped. The tag of a name is read from the next token of the *same* logical line (a
     name that ends its line is ``other``). Lines longer than ``max_len`` tokens are left out.
 
     Raises:
@@ -79,8 +84,17 @@ def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
     if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
         raise ValueError(f"python_lines: expected max_len to be an int >= 1 or None, got {max_len!r}")
     lines, current = [], []
+    depth = 0                                       # how deep inside f-strings the token is
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type in _STRING_START:
+                if depth == 0:
+                    current.append(tok._replace(type=tokenize.STRING))
+                depth += 1
+                continue
+            if depth:
+                depth -= tok.type in _STRING_END
+                continue
             if tok.type in _SKIP:
                 continue
             if tok.type == tokenize.NEWLINE:
