@@ -7,8 +7,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rnnlab-installed
-# Every install takes the exact versions the stored outputs were made with (constraints.txt).
-PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+# Every install takes the exact versions the stored outputs were made with (constraints.txt), without
+# setuptools' ten-line note that an editable install is one (first-run noise in the terminal).
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -c constraints.txt
 # The course's JupyterLab settings (no news pop-up, no update check), copied into the environment.
 LAB_SETTINGS := $(shell find jupyter-settings -name '*.json')
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
