@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+from rnnlab.runtime import evaluating
 
 
 @dataclass
@@ -100,9 +101,8 @@ def beam_decode(model, src, lengths, *, beam_width: int, max_len: int = 20, alph
     """
     from rnnlab.seq2seq import BOS, EOS, PAD, step_function
 
-    model.eval()
     best = []
-    with torch.no_grad():
+    with evaluating(model), torch.no_grad():
         memory, state = model.encoder(src, lengths)
         for b in range(src.shape[0]):
             rows = torch.tensor([b], device=src.device)

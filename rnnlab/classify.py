@@ -20,6 +20,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.data.corpus import CharVocab
 from rnnlab.nn.recurrent import GRU, LSTM
+from rnnlab.runtime import evaluating
 
 POOLINGS = ("last", "mean", "max")
 PAD = 0
@@ -123,13 +124,13 @@ def name_batches(vocab: CharVocab, names, labels, batch_size: int = 64, seed: in
 @torch.no_grad()
 def predict_proba(model: NameClassifier, vocab: CharVocab, names, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities (B, n_classes) of ``names``; ValueError for unknown characters."""
-    model.eval()
     if isinstance(names, str):
         names = [names]
     chunks = []
-    for start in range(0, len(names), batch_size):
-        ids, lengths = encode_names(vocab, names[start:start + batch_size])
-        chunks.append(torch.softmax(model(ids, lengths), -1).numpy())
+    with evaluating(model):
+        for start in range(0, len(names), batch_size):
+            ids, lengths = encode_names(vocab, names[start:start + batch_size])
+            chunks.append(torch.softmax(model(ids, lengths), -1).numpy())
     return np.concatenate(chunks)
 
 

@@ -106,10 +106,16 @@ def check_tested_versions(path: Path = CONSTRAINTS) -> Check | None:
     pins = _tested_versions(path)
     if not pins:
         return None
-    installed = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower(): d.version for d in metadata.distributions()}
-    # a CUDA build of torch is the same torch ("2.13.0" vs "2.13.0+cpu")
-    differ = sorted(f"{name} {installed[name]} (tested {want})" for name, want in pins.items()
-                    if name in installed and installed[name].split("+")[0] != want.split("+")[0])
+    differ = []
+    for name, want in sorted(pins.items()):
+        try:
+            # the first on sys.path, the one `import` finds (setuptools puts copies of its own
+            # vendored packaging, platformdirs... at the end of sys.path once it is imported)
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue                          # e.g. nbgrader, which only `make test` installs
+        if have.split("+")[0] != want.split("+")[0]:          # a CUDA build of torch is the same torch
+            differ.append(f"{name} {have} (tested {want})")
     if not differ:
         return Check("library versions", True, f"the {len(pins)} tested versions of {path.name}")
     return Check("library versions", False, "; ".join(differ[:5]) + (" ..." if len(differ) > 5 else ""),

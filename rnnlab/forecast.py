@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnlab.nn.recurrent import LSTM
+from rnnlab.runtime import evaluating
 
 
 def _series(name: str, series) -> np.ndarray:
@@ -140,8 +141,8 @@ def forecast_loss(model: LSTMForecaster, batch) -> torch.Tensor:
 @torch.no_grad()
 def predict(model: LSTMForecaster, X) -> np.ndarray:
     """Forecasts (M, horizon) as a NumPy array for windows X (M, W)."""
-    model.eval()
-    return model(torch.as_tensor(np.asarray(X), dtype=torch.float32)).numpy().astype(np.float64)
+    with evaluating(model):
+        return model(torch.as_tensor(np.asarray(X), dtype=torch.float32)).numpy().astype(np.float64)
 
 
 class LinearAR:

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnlab.nn import LSTM
+from rnnlab.runtime import evaluating
 
 
 class CharLSTM(nn.Module):
@@ -93,24 +94,22 @@ def evaluate_nll(model: CharLSTM, ids, batch_size: int = 16, seq_len: int = 256)
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"evaluate_nll: expected ids of shape (N,) with N >= 2, got shape {tuple(ids.shape)}")
     device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
     B = max(1, min(batch_size, (len(ids) - 1) // 2))
     L = (len(ids) - 1) // B  # targets per stream
     starts = torch.arange(B) * L
     index = starts[:, None] + torch.arange(L)[None, :]  # (B, L)
     x, y = ids[index].to(device), ids[index + 1].to(device)
     total, state = 0.0, None
-    for t0 in range(0, L, seq_len):
-        logits, state = model(x[:, t0:t0 + seq_len], state)
-        total += F.cross_entropy(logits.reshape(-1, model.vocab_size), y[:, t0:t0 + seq_len].reshape(-1),
-                                 reduction="sum").item()
-    # the few targets that did not fit into B equal streams: one more short row
-    rest = ids[B * L:]
-    if len(rest) >= 2:
-        logits, _ = model(rest[None, :-1].to(device))
-        total += F.cross_entropy(logits[0], rest[1:].to(device), reduction="sum").item()
-    model.train(was_training)
+    with evaluating(model):
+        for t0 in range(0, L, seq_len):
+            logits, state = model(x[:, t0:t0 + seq_len], state)
+            total += F.cross_entropy(logits.reshape(-1, model.vocab_size), y[:, t0:t0 + seq_len].reshape(-1),
+                                     reduction="sum").item()
+        # the few targets that did not fit into B equal streams: one more short row
+        rest = ids[B * L:]
+        if len(rest) >= 2:
+            logits, _ = model(rest[None, :-1].to(device))
+            total += F.cross_entropy(logits[0], rest[1:].to(device), reduction="sum").item()
     return total / (len(ids) - 1)
 
 

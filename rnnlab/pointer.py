@@ -31,6 +31,7 @@ from rnnlab.beam import beam_search
 from rnnlab.checks import check_float, check_rank, check_shape, check_size
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.recurrent import LSTM
+from rnnlab.runtime import evaluating
 
 PAD = -1
 
@@ -206,8 +207,12 @@ def pointer_beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, ste
     model._check(x, None, steps)
     if not isinstance(beam_width, int) or isinstance(beam_width, bool) or beam_width < 1:
         raise ValueError(f"pointer_beam_search: expected beam_width an int >= 1 (1 is greedy), got {beam_width!r}")
-    was = model.training
-    model.eval()
+    with evaluating(model):
+        return _beam_search(model, x, beam_width, steps)
+
+
+def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int | None):
+    """The body of :func:`pointer_beam_search`, with the model in eval mode."""
     B, N = x.shape[0], x.shape[1] + int(model.end)
     S = steps or N
     emb, keys, state = model.encode(x)
@@ -238,7 +243,6 @@ def pointer_beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, ste
         for k, hy in enumerate(hyps[:beam_width]):
             pointers[b, k, :len(hy.tokens)] = torch.tensor(hy.tokens)
             log_probs[b, k] = hy.logprob
-    model.train(was)
     return pointers, log_probs
 
 
@@ -262,10 +266,8 @@ def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def evaluate(model: PointerNet, x: torch.Tensor, y: torch.Tensor) -> dict:
     """Greedy decoding: exact-match rate and the share of target positions right (``x``, ``y`` a batch)."""
-    was = model.training
-    model.eval()
-    out = model(x)
-    model.train(was)
+    with evaluating(model):
+        out = model(x)
     p = out.pointers[:, :y.shape[1]]
     valid = y != PAD
     return {"exact": float(exact_match(out.pointers, y).float().mean()),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -76,3 +77,24 @@ def one_blas_thread() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
+
+
+@contextmanager
+def evaluating(model: torch.nn.Module):
+    """Run the block with ``model`` in eval mode (dropout off), then give it back the mode it had.
+
+    The one way rnnlab's evaluation, decoding and sampling functions switch a model to eval mode,
+    so that calling one of them in the middle of training never leaves the model in eval mode
+    (the mode is put back on an error too)::
+
+        with evaluating(model), torch.no_grad():
+            logits = model(x)
+    """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"evaluating: expected a torch.nn.Module, got {type(model).__name__}")
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)

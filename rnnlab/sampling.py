@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 import torch
+from rnnlab.runtime import evaluating
 
 
 def _check_temperature(temperature: float) -> None:
@@ -109,14 +110,12 @@ def generate(model, vocab, prompt: str, length: int = 200, *, temperature: float
         top_p_filter(torch.zeros(1, len(vocab)), top_p)
     ids = encode_prompt(vocab, prompt)
     device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    logits, state = model(ids[None, :].to(device))  # (1, T, V)
     out = []
-    for _ in range(length):
-        nxt = sample_next(logits[:, -1].cpu(), temperature=temperature, top_k=top_k, top_p=top_p,
-                          greedy=greedy, generator=generator)  # (1,)
-        out.append(int(nxt))
-        logits, state = model(nxt[None, :].to(device), state)  # (1, 1, V)
-    model.train(was_training)
+    with evaluating(model):
+        logits, state = model(ids[None, :].to(device))  # (1, T, V)
+        for _ in range(length):
+            nxt = sample_next(logits[:, -1].cpu(), temperature=temperature, top_k=top_k, top_p=top_p,
+                              greedy=greedy, generator=generator)  # (1,)
+            out.append(int(nxt))
+            logits, state = model(nxt[None, :].to(device), state)  # (1, 1, V)
     return vocab.decode(out)

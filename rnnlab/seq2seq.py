@@ -29,6 +29,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.recurrent import GRU, LSTM
+from rnnlab.runtime import evaluating
 
 PAD, BOS, EOS = 0, 1, 2
 CELLS = {"gru": (GRU, GRUCell), "lstm": (LSTM, LSTMCell)}
@@ -165,24 +166,24 @@ def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20, return_alpha:
     With ``return_alpha`` (an attention decoder, which keeps its last weights in ``.alpha``),
     also the attention weights alpha (B, L, S) of every output step over the source.
     """
-    model.eval()
-    memory, state = model.encoder(src, lengths)
-    B = src.shape[0]
-    y = torch.full((B,), BOS, dtype=torch.int64, device=src.device)
-    done = torch.zeros(B, dtype=torch.bool, device=src.device)
-    total = torch.zeros(B, device=src.device)
-    out, alphas = [], []
-    for _ in range(max_len):
-        logits, state = model.decoder.step(y, state, memory)
-        if return_alpha:
-            alphas.append(model.decoder.alpha)  # (B, S)
-        logp = logits.log_softmax(-1)
-        y = logp.argmax(-1)
-        total += torch.where(done, 0.0, logp.gather(1, y[:, None])[:, 0])
-        out.append(torch.where(done, PAD, y))
-        done |= y == EOS
-        if bool(done.all()):
-            break
+    with evaluating(model):
+        memory, state = model.encoder(src, lengths)
+        B = src.shape[0]
+        y = torch.full((B,), BOS, dtype=torch.int64, device=src.device)
+        done = torch.zeros(B, dtype=torch.bool, device=src.device)
+        total = torch.zeros(B, device=src.device)
+        out, alphas = [], []
+        for _ in range(max_len):
+            logits, state = model.decoder.step(y, state, memory)
+            if return_alpha:
+                alphas.append(model.decoder.alpha)  # (B, S)
+            logp = logits.log_softmax(-1)
+            y = logp.argmax(-1)
+            total += torch.where(done, 0.0, logp.gather(1, y[:, None])[:, 0])
+            out.append(torch.where(done, PAD, y))
+            done |= y == EOS
+            if bool(done.all()):
+                break
     if return_alpha:
         return torch.stack(out, 1), total, torch.stack(alphas, 1)
     return torch.stack(out, 1), total
@@ -191,8 +192,8 @@ def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20, return_alpha:
 @torch.no_grad()
 def sequence_logprob(model: Seq2Seq, src, lengths, tgt) -> torch.Tensor:
     """log p(y | x) (B,) of whole targets ``tgt`` (B, T) = BOS y_1 .. EOS, PAD after (teacher forced)."""
-    model.eval()
-    logp = model(src, lengths, tgt[:, :-1]).log_softmax(-1)  # (B, T-1, V)
+    with evaluating(model):
+        logp = model(src, lengths, tgt[:, :-1]).log_softmax(-1)  # (B, T-1, V)
     picked = logp.gather(2, tgt[:, 1:, None])[..., 0]
     return (picked * (tgt[:, 1:] != PAD)).sum(1)
 

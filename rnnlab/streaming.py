@@ -29,6 +29,7 @@ from rnnlab.nn import TransformerEncoderLayer, sinusoidal_positions
 from rnnlab.nn.mingru import MinGRU
 from rnnlab.nn.multihead import scaled_dot_product_attention
 from rnnlab.speed import MemoryMeter, rss_bytes, tensor_bytes
+from rnnlab.runtime import evaluating
 
 
 def _check_ids(name: str, x, rank: int, layout: str) -> None:
@@ -217,11 +218,9 @@ def memory_vs_length(model, steps: int, batch_size: int = 1, device=None, first_
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"memory_vs_length: expected steps to be an int >= 1, got {steps!r}")
     device = torch.device(device) if device is not None else next(model.parameters()).device
-    was_training = model.training
-    model.eval()
     out = {"length": [], "state_bytes": [], "peak_bytes": [], **({"rss_bytes": []} if rss else {})}
     x_t = torch.full((batch_size,), first_token, dtype=torch.int64, device=device)
-    with torch.no_grad(), MemoryMeter(device) as meter:
+    with evaluating(model), torch.no_grad(), MemoryMeter(device) as meter:
         state = model.initial_state(batch_size, device)
         for n in range(1, steps + 1):
             meter.reset_peak()
@@ -233,7 +232,6 @@ def memory_vs_length(model, steps: int, batch_size: int = 1, device=None, first_
             out["peak_bytes"].append(meter.peak())
             if rss:
                 out["rss_bytes"].append(rss_bytes())
-    model.train(was_training)
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from .runtime import seed_everything
+from .runtime import evaluating, seed_everything
 
 
 class TrainingDiverged(FloatingPointError):
@@ -145,9 +145,7 @@ def train(
             log.clipped.append(clip is not None and norm > clip)
             bar.set_postfix(loss=f"{value:.4f}", refresh=False)
         if evaluate is not None and ((eval_every and step % eval_every == 0) or step == steps):
-            model.eval()
-            with torch.no_grad():
+            with evaluating(model), torch.no_grad():
                 log.evals.append((step, evaluate(model)))
-            model.train()
     bar.close()
     return log

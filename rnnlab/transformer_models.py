@@ -48,6 +48,7 @@ from rnnlab.nn.multihead import MultiheadAttention, causal_mask
 from rnnlab.nn.positions import LearnedPositions, sinusoidal_positions
 from rnnlab.nn.transformer import TransformerDecoderLayer, TransformerEncoderLayer
 from rnnlab.seq2seq import PAD, Memory
+from rnnlab.runtime import evaluating
 
 POSITIONS = ("sinusoidal", "learned", "none")
 
@@ -317,11 +318,6 @@ def attention_maps(model: nn.Module, *inputs) -> tuple:
     ``decoder.layers.i.multihead_attn`` (cross-attention, L = T target steps over S source positions).
     For a :class:`TransformerLM`, ``inputs = (x,)`` and the names are ``layers.i.self_attn``.
     """
-    was_training = model.training
-    model.eval()
-    try:
-        with record_attention(model) as maps:
-            out = model(*inputs)
-    finally:
-        model.train(was_training)
+    with evaluating(model), record_attention(model) as maps:
+        out = model(*inputs)
     return out, dict(maps)

@@ -132,6 +132,8 @@ def test_environment_report_names_libraries_at_other_versions_than_the_tested_on
     pins.write_text(f"numpy=={numpy}\ntorch=={torch.split('+')[0]}\n")   # a +cpu or CUDA build is the same torch
     assert envcheck.check_tested_versions(pins).ok
     assert envcheck.check_tested_versions(tmp_path / "absent.txt") is None
+    import setuptools  # noqa: F401  (it puts its vendored copies of packaging, platformdirs... on sys.path)
+
     assert envcheck.check_tested_versions().ok          # make setup installed constraints.txt's versions
 
 

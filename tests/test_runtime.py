@@ -78,3 +78,80 @@ def test_one_blas_thread_pins_numpys_blas_to_one_thread():
     assert done.returncode == 0, done.stderr
     count, threads = done.stdout.split(" ", 1)
     assert int(count) >= 1 and threads.strip() == str([1] * int(count))
+
+
+# ---- evaluating: the one way rnnlab switches a model to eval mode ----------------------------------
+def test_evaluating_gives_the_model_back_its_mode_even_after_an_error():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+    for before in (True, False):
+        model.train(before)
+        with runtime.evaluating(model) as m:
+            assert m is model and not model.training and not model[1].training
+        assert model.training is before and model[1].training is before
+    model.train()
+    with pytest.raises(RuntimeError, match="boom"):
+        with runtime.evaluating(model):
+            raise RuntimeError("boom")
+    assert model.training
+    with pytest.raises(TypeError, match="evaluating: expected a torch.nn.Module, got str"):
+        with runtime.evaluating("model"):
+            pass
+
+
+def test_no_module_switches_to_eval_mode_but_through_evaluating():
+    """Every `.eval()` call in rnnlab would be a place that can leave a model in eval mode."""
+    import ast
+    from pathlib import Path
+
+    package = Path(runtime.__file__).parent
+    calls = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "eval" \
+                    and not node.args and not node.keywords:
+                calls.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    assert calls == ["rnnlab/runtime.py:" + str(_line_of("model.eval()"))], calls
+
+
+def _line_of(text: str) -> int:
+    from pathlib import Path
+
+    lines = Path(runtime.__file__).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.strip() == text)
+
+
+def _decoders():
+    """(name, model, call) for the functions that used to leave their model in eval mode."""
+    from rnnlab.beam import beam_decode
+    from rnnlab.classify import NameClassifier, predict_proba
+    from rnnlab.data.corpus import CharVocab
+    from rnnlab.forecast import LSTMForecaster, predict
+    from rnnlab.lm import CharLSTM
+    from rnnlab.plots.sampling import next_logits
+    from rnnlab.seq2seq import Seq2Seq, greedy_decode, sequence_logprob
+
+    torch.manual_seed(0)
+    vocab = CharVocab.from_text("hello world")
+    names = NameClassifier(len(vocab), 3)
+    lm = CharLSTM(len(vocab), hidden_size=8)
+    s2s = Seq2Seq(10, 7, embed=8, hidden=16)
+    src, lengths = torch.randint(3, 10, (2, 5)), torch.tensor([5, 3])
+    tgt = torch.tensor([[1, 3, 4, 2], [1, 5, 2, 0]])
+    forecaster = LSTMForecaster(horizon=2, hidden=8, mean=0.0, std=1.0)
+    return [
+        ("classify.predict_proba", names, lambda: predict_proba(names, vocab, ["hello", "world"])),
+        ("plots.sampling.next_logits", lm, lambda: next_logits(lm, vocab, "hel")),
+        ("seq2seq.greedy_decode", s2s, lambda: greedy_decode(s2s, src, lengths, max_len=4)),
+        ("seq2seq.sequence_logprob", s2s, lambda: sequence_logprob(s2s, src, lengths, tgt)),
+        ("beam.beam_decode", s2s, lambda: beam_decode(s2s, src, lengths, beam_width=2, max_len=4)),
+        ("forecast.predict", forecaster, lambda: predict(forecaster, torch.randn(3, 6).numpy())),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_decoding_and_evaluation_give_the_model_back_its_mode(index):
+    name, model, call = _decoders()[index]
+    for before in (True, False):
+        model.train(before)
+        call()
+        assert model.training is before, f"{name} left the model in {'train' if model.training else 'eval'} mode"

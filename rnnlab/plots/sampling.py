@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from ..sampling import encode_prompt, generate, next_distribution
+from ..runtime import evaluating
 
 
 def _label(ch: str) -> str:
@@ -20,8 +21,8 @@ def _label(ch: str) -> str:
 def next_logits(model, vocab, prompt: str) -> torch.Tensor:
     """The model's logits (V,) for the character after ``prompt``."""
     ids = encode_prompt(vocab, prompt)
-    model.eval()
-    logits, _ = model(ids[None, :].to(next(model.parameters()).device))
+    with evaluating(model):
+        logits, _ = model(ids[None, :].to(next(model.parameters()).device))
     return logits[0, -1].float().cpu()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from rnnlab.runtime import evaluating
 
 #: The mean squared error of always answering 1 (the variance of a sum of two U[0, 1]).
 BASELINE_MSE = 1.0 / 6.0
@@ -82,8 +83,5 @@ def adding_loss(model: nn.Module, batch) -> torch.Tensor:
 @torch.no_grad()
 def adding_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """The mean squared error of ``model`` on ``x`` ``(B, T, 2)``, ``y`` ``(B,)``, as a float."""
-    was_training = model.training
-    model.eval()
-    mse = float(nn.functional.mse_loss(model(x), y))
-    model.train(was_training)
-    return mse
+    with evaluating(model):
+        return float(nn.functional.mse_loss(model(x), y))

@@ -21,6 +21,7 @@ import math
 
 import torch
 from torch import nn
+from rnnlab.runtime import evaluating
 
 BLANK = 0
 
@@ -103,10 +104,8 @@ def copy_loss(model: nn.Module, batch) -> torch.Tensor:
 @torch.no_grad()
 def copy_scores(model: nn.Module, x: torch.Tensor, y: torch.Tensor, length: int = 10) -> dict:
     """``{"ce": cross-entropy per step, "accuracy": fraction of the last length symbols right}``."""
-    was_training = model.training
-    model.eval()
-    logits = model(x)
-    model.train(was_training)
+    with evaluating(model):
+        logits = model(x)
     ce = float(nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten()))
     accuracy = float((logits[:, -length:].argmax(-1) == y[:, -length:]).float().mean())
     return {"ce": ce, "accuracy": accuracy}

@@ -94,9 +94,7 @@ def seq2seq_sorting_accuracy(model, values: torch.Tensor, extra: int = 5) -> dic
     _check_int("seq2seq_sorting_accuracy", "extra", extra, 1)
     src, lengths, tgt = seq2seq_sorting_batch(values)
     B, n = values.shape
-    was = model.training
     out, _ = greedy_decode(model, src, lengths, max_len=n + extra)                # (B, L <= n + extra)
-    model.train(was)
     L = max(out.shape[1], n + 1)
     ids = torch.full((B, L), PAD, dtype=torch.int64)
     ids[:, :out.shape[1]] = out

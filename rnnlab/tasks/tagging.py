@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from rnnlab.runtime import evaluating
 
 #: The tags, in the order of the model's outputs.
 TAGS = ("other", "call", "owner", "assigned")
@@ -255,24 +256,20 @@ def tagging_loss(model: nn.Module, batch) -> torch.Tensor:
 @torch.no_grad()
 def predict(model: nn.Module, lines: list[TaggedLine], vocab: Vocab, batch_size: int = 256):
     """Gold and predicted tag ids of every tagged token of ``lines``: two 1-D int64 tensors."""
-    was_training = model.training
-    model.eval()
     gold, pred = [], []
-    for start in range(0, len(lines), batch_size):
-        x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
-        mask = y != IGNORE
-        gold.append(y[mask])
-        pred.append(model(x, lengths).argmax(-1)[mask])
-    model.train(was_training)
+    with evaluating(model):
+        for start in range(0, len(lines), batch_size):
+            x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
+            mask = y != IGNORE
+            gold.append(y[mask])
+            pred.append(model(x, lengths).argmax(-1)[mask])
     return torch.cat(gold), torch.cat(pred)
 
 
 @torch.no_grad()
 def tag_line(model: nn.Module, line: TaggedLine, vocab: Vocab) -> list:
     """The model's tag (a name from :data:`TAGS`) for each name of ``line``; ``None`` elsewhere."""
-    was_training = model.training
-    model.eval()
     x, y, lengths = pad_batch([line], vocab)
-    ids = model(x, lengths).argmax(-1)[0].tolist()
-    model.train(was_training)
+    with evaluating(model):
+        ids = model(x, lengths).argmax(-1)[0].tolist()
     return [TAGS[i] if tag is not None else None for i, tag in zip(ids, line.tags)]
