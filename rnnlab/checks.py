@@ -61,3 +61,62 @@ def check_nonempty(name: str, x, dim: int, what: str = "sequence length T") -> N
     """Raise ``ValueError`` if ``x`` is empty along ``dim`` (an empty sequence)."""
     if _shape(x)[dim] == 0:
         raise ValueError(f"{name}: {what} is 0 (shape {_shape(x)}); an RNN needs at least one time step")
+
+
+# ---- token ids and lengths: the one check every model that reads ids uses ----------------------
+class TokenIdError(ValueError):
+    """A token id outside the vocabulary ``[0, V)``; the message names the id, where it is and V."""
+
+
+class LengthError(ValueError):
+    """Sequence lengths that do not fit their batch: not one per sequence, below 1, or above T."""
+
+
+def check_ids(name: str, ids, vocab_size: int, layout: str = "(B, T)", max_len: int | None = None) -> None:
+    """Check token ids before a model embeds them; the checks, in order, and what each raises:
+
+    - ``TypeError``: ``ids`` is not a torch tensor, or not of dtype int64 (floats are not ids);
+    - ``ValueError``: not ``len(layout)`` dimensions, an empty batch or sequence, or more than
+      ``max_len`` positions;
+    - :class:`TokenIdError`: an id outside ``[0, vocab_size)``, named with its position.
+    """
+    import torch
+
+    rank = len([axis for axis in layout.strip("()").split(",") if axis.strip()])
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(f"{name}: expected token ids as a torch.int64 tensor {layout}, got {type(ids).__name__}"
+                        + ("; torch.tensor(...) makes one" if isinstance(ids, (list, tuple)) else ""))
+    if ids.dtype != torch.int64:
+        raise TypeError(f"{name}: expected token ids of dtype torch.int64 {layout}, got {ids.dtype}"
+                        + ("; floats are not ids" if ids.is_floating_point() else "; convert with .long()"))
+    if ids.ndim != rank:
+        hint = "; for one sequence use ids[None]" if ids.ndim == rank - 1 else ""
+        raise ValueError(f"{name}: expected a {rank}-D tensor of token ids {layout}, got shape {_shape(ids)}{hint}")
+    if ids.numel() == 0:
+        raise ValueError(f"{name}: expected at least one sequence of at least one token {layout}, "
+                         f"got shape {_shape(ids)} (an empty input)")
+    if max_len is not None and ids.shape[-1] > max_len:
+        raise ValueError(f"{name}: expected at most max_len = {max_len} positions, got {ids.shape[-1]} (shape "
+                         f"{_shape(ids)}); build the model with a larger max_len, or shorten the input")
+    bad = (ids < 0) | (ids >= vocab_size)
+    if bool(bad.any()):
+        where = tuple(int(i) for i in bad.nonzero()[0])
+        raise TokenIdError(f"{name}: token id {int(ids[where])} at position {where if len(where) > 1 else where[0]} "
+                           f"is outside the vocabulary of {vocab_size} tokens; expected ids in [0, {vocab_size - 1}]"
+                           f" ({int(bad.sum())} id(s) outside it in all)")
+
+
+def check_lengths(name: str, lengths, batch_size: int, T: int) -> None:
+    """Check the lengths ``(B,)`` of a padded batch ``(B, T)``: one integer per sequence, each in
+    ``1..T``; raises ``TypeError`` for a non-tensor or a float tensor, :class:`LengthError` else."""
+    import torch
+
+    if not isinstance(lengths, torch.Tensor):
+        raise TypeError(f"{name}: expected a torch tensor of lengths ({batch_size},), got {type(lengths).__name__}")
+    if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
+        raise TypeError(f"{name}: expected integer lengths ({batch_size},), got dtype {lengths.dtype}")
+    if _shape(lengths) != (batch_size,):
+        raise LengthError(f"{name}: expected one length per sequence, shape ({batch_size},), got {_shape(lengths)}")
+    if bool((lengths < 1).any()) or bool((lengths > T).any()):
+        raise LengthError(f"{name}: expected every length in 1..{T} (the padded length T), got values in "
+                          f"[{int(lengths.min())}, {int(lengths.max())}]")

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from rnnlab.checks import check_ids, check_lengths
 from rnnlab.data.corpus import CharVocab
 from rnnlab.nn.recurrent import GRU, LSTM
 from rnnlab.runtime import evaluating
@@ -92,6 +93,8 @@ class NameClassifier(nn.Module):
 
     def features(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The pooled summary (B, H) of each name."""
+        check_ids("ids", ids, self.embed.num_embeddings, "(B, T)")    # PAD = 0, characters 1..V
+        check_lengths("lengths", lengths, ids.shape[0], ids.shape[1])
         x = self.embed(ids)  # (B, T, E)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.rnn(packed)

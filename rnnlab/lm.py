@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnlab.checks import check_ids
 from rnnlab.nn import LSTM
 from rnnlab.runtime import evaluating
 
@@ -48,8 +49,7 @@ class CharLSTM(nn.Module):
 
     def forward(self, x: torch.Tensor, state=None):
         """x (B, T) int64 ids; state (h, c) each (L, B, H) or None -> logits (B, T, V), (h_T, c_T)."""
-        if x.dtype != torch.int64 or x.ndim != 2:
-            raise ValueError(f"CharLSTM: expected x of shape (B, T) and dtype int64, got {tuple(x.shape)} {x.dtype}")
+        check_ids("x", x, self.vocab_size, "(B, T)")
         h, state = self.lstm(self.embed(x), state)  # (B, T, H)
         return self.head(h), state  # (B, T, V)
 

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from rnnlab.checks import check_ids, check_lengths
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.recurrent import GRU, LSTM
@@ -38,22 +39,6 @@ CELLS = {"gru": (GRU, GRUCell), "lstm": (LSTM, LSTMCell)}
 def _check_cell(cell: str) -> None:
     if cell not in CELLS:
         raise ValueError(f"cell: expected one of {tuple(CELLS)}, got {cell!r}")
-
-
-def _check_source(ids, lengths) -> None:
-    """ids (B, S) int64 and lengths (B,) with 1 <= length <= S, or a ValueError saying what came."""
-    if not isinstance(ids, torch.Tensor) or ids.ndim != 2 or ids.dtype != torch.int64:
-        got = f"shape {tuple(ids.shape)}, dtype {ids.dtype}" if isinstance(ids, torch.Tensor) else type(ids).__name__
-        raise ValueError(f"Encoder: expected source ids of shape (B, S) and dtype int64, got {got}")
-    if ids.shape[0] == 0 or ids.shape[1] == 0:
-        raise ValueError(f"Encoder: the source batch is empty (shape {tuple(ids.shape)}); expected B >= 1 and S >= 1")
-    if not isinstance(lengths, torch.Tensor) or tuple(lengths.shape) != (ids.shape[0],):
-        got = tuple(lengths.shape) if isinstance(lengths, torch.Tensor) else type(lengths).__name__
-        raise ValueError(f"Encoder: expected lengths of shape ({ids.shape[0]},), one per source in the batch, "
-                         f"got {got}")
-    if bool((lengths < 1).any()) or bool((lengths > ids.shape[1]).any()):
-        raise ValueError(f"Encoder: expected every length in 1..{ids.shape[1]} (the padded source length), "
-                         f"got values in [{int(lengths.min())}, {int(lengths.max())}]")
 
 
 @dataclass
@@ -87,7 +72,8 @@ class Encoder(nn.Module):
         self.rnn = CELLS[cell][0](embed, hidden, batch_first=True)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
-        _check_source(ids, lengths)
+        check_ids("src", ids, self.embed.num_embeddings, "(B, S)")
+        check_lengths("lengths", lengths, ids.shape[0], ids.shape[1])
         x = self.embed(ids)  # (B, S, E)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, final = self.rnn(packed)  # final: (1, B, H) or a tuple (h_n, c_n)
@@ -130,6 +116,7 @@ class Seq2Seq(nn.Module):
         """
         if not 0.0 <= teacher_forcing <= 1.0:
             raise ValueError(f"teacher_forcing: expected a probability in [0, 1], got {teacher_forcing!r}")
+        check_ids("tgt_in", tgt_in, self.decoder.embed.num_embeddings, "(B, T)")
         memory, state = self.encoder(src, lengths)
         y_prev, logits = tgt_in[:, 0], []
         for t in range(tgt_in.shape[1]):

@@ -24,18 +24,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnlab.checks import check_ids
 from rnnlab.lm import CharLSTM, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
 from rnnlab.nn import TransformerEncoderLayer, sinusoidal_positions
 from rnnlab.nn.mingru import MinGRU
 from rnnlab.nn.multihead import scaled_dot_product_attention
 from rnnlab.speed import MemoryMeter, rss_bytes, tensor_bytes
 from rnnlab.runtime import evaluating
-
-
-def _check_ids(name: str, x, rank: int, layout: str) -> None:
-    if not isinstance(x, torch.Tensor) or x.dtype != torch.int64 or x.dim() != rank:
-        got = f"shape {tuple(x.shape)} {x.dtype}" if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name}: expected token ids {layout} of dtype int64, got {got}")
 
 
 class LSTMLM(CharLSTM):
@@ -51,7 +46,7 @@ class LSTMLM(CharLSTM):
 
     def step(self, x_t: torch.Tensor, state):
         """x_t (B,) ids, state (h, c) each (L, B, H) -> logits (B, V), new state of the same size."""
-        _check_ids("x_t", x_t, 1, "(B,)")
+        check_ids("x_t", x_t, self.vocab_size, "(B,)")
         logits, state = self(x_t[:, None], state)  # (B, 1, V)
         return logits[:, 0], state
 
@@ -82,7 +77,7 @@ class MinGRULM(nn.Module):
 
     def forward(self, x: torch.Tensor, state=None):
         """x (B, T) ids; state h (L, B, H) or None -> logits (B, T, V), h_T (L, B, H)."""
-        _check_ids("x", x, 2, "(B, T)")
+        check_ids("x", x, self.vocab_size, "(B, T)")
         z = self.embed(x)  # (B, T, d)
         finals = []
         for k, (norm, cell, out) in enumerate(zip(self.norms, self.cells, self.outs)):
@@ -97,7 +92,7 @@ class MinGRULM(nn.Module):
 
     def step(self, x_t: torch.Tensor, state):
         """x_t (B,) ids, state h (L, B, H) -> logits (B, V), new h (L, B, H)."""
-        _check_ids("x_t", x_t, 1, "(B,)")
+        check_ids("x_t", x_t, self.vocab_size, "(B,)")
         z = self.embed(x_t)  # (B, d)
         new = []
         for k, (norm, cell, out) in enumerate(zip(self.norms, self.cells, self.outs)):
@@ -150,7 +145,7 @@ class CausalTransformerLM(nn.Module):
 
     def forward(self, x: torch.Tensor, state=None):
         """x (B, T) ids -> logits (B, T, V), None (no cache is built here; see ``step``)."""
-        _check_ids("x", x, 2, "(B, T)")
+        check_ids("x", x, self.vocab_size, "(B, T)")
         if state is not None:
             raise ValueError("CausalTransformerLM.forward: expected state=None (it reads the whole prefix); "
                              "continue a prefix token by token with step()")
@@ -172,7 +167,7 @@ class CausalTransformerLM(nn.Module):
         The cache list is updated in place (layer by layer, so the old K, V of a layer are freed
         as soon as the new ones exist) and returned.
         """
-        _check_ids("x_t", x_t, 1, "(B,)")
+        check_ids("x_t", x_t, self.vocab_size, "(B,)")
         B, H, d = x_t.shape[0], self.nhead, self.d_model // self.nhead
         n = state[0][0].shape[2]
         z = self._embed(x_t[:, None], n)  # (B, 1, d_model)

@@ -44,6 +44,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnlab.checks import check_ids, check_lengths
 from rnnlab.nn.multihead import MultiheadAttention, causal_mask
 from rnnlab.nn.positions import LearnedPositions, sinusoidal_positions
 from rnnlab.nn.transformer import TransformerDecoderLayer, TransformerEncoderLayer
@@ -51,28 +52,6 @@ from rnnlab.seq2seq import PAD, Memory
 from rnnlab.runtime import evaluating
 
 POSITIONS = ("sinusoidal", "learned", "none")
-
-
-# -- input checks -----------------------------------------------------------------------------
-def _check_ids(name: str, ids, vocab_size: int, max_len: int, layout: str = "(B, T)") -> None:
-    """ids: an int64 tensor ``layout`` with 1 <= T <= max_len and values in [0, vocab_size)."""
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(f"{name}: expected an int64 tensor of token ids {layout}, got {type(ids).__name__}")
-    if ids.dtype != torch.int64:
-        raise TypeError(f"{name}: expected token ids of dtype int64 {layout}, got {ids.dtype}; "
-                        f"convert with .long() (float inputs are not ids)")
-    if ids.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D tensor of ids {layout}, got shape {tuple(ids.shape)}; "
-                         f"for one sequence use ids[None]")
-    if ids.shape[0] == 0 or ids.shape[1] == 0:
-        raise ValueError(f"{name}: expected at least one sequence of at least one token, got shape "
-                         f"{tuple(ids.shape)} (an empty input)")
-    if ids.shape[1] > max_len:
-        raise ValueError(f"{name}: expected at most max_len = {max_len} positions, got {ids.shape[1]} "
-                         f"(shape {tuple(ids.shape)}); build the model with a larger max_len, or shorten the input")
-    lo, hi = int(ids.min()), int(ids.max())
-    if lo < 0 or hi >= vocab_size:
-        raise ValueError(f"{name}: expected ids in [0, {vocab_size - 1}] (the vocabulary), got values in [{lo}, {hi}]")
 
 
 class AddPositions(nn.Module):
@@ -137,14 +116,9 @@ class TransformerEncoder(nn.Module):
         self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
-        _check_ids("src", ids, self.vocab_size, self.max_len, "(B, S)")
+        check_ids("src", ids, self.vocab_size, "(B, S)", self.max_len)
         B, S = ids.shape
-        if not isinstance(lengths, torch.Tensor) or lengths.shape != (B,):
-            got = tuple(lengths.shape) if hasattr(lengths, "shape") else type(lengths).__name__
-            raise ValueError(f"lengths: expected a tensor of shape (B,) = ({B},), one length per source, got {got}")
-        if int(lengths.min()) < 1 or int(lengths.max()) > S:
-            raise ValueError(f"lengths: expected every length in [1, S = {S}], got values in "
-                             f"[{int(lengths.min())}, {int(lengths.max())}]")
+        check_lengths("lengths", lengths, B, S)
         real = torch.arange(S, device=ids.device)[None, :] < lengths.to(ids.device)[:, None]  # (B, S) True = real
         x = self.positions(self.embed(ids))  # (B, S, d)
         for layer in self.layers:
@@ -174,7 +148,7 @@ class TransformerDecoder(nn.Module):
         self.out = nn.Linear(d_model, vocab_size)  # W_hy, b_y
 
     def forward(self, tgt_in: torch.Tensor, memory: Memory) -> torch.Tensor:
-        _check_ids("tgt_in", tgt_in, self.vocab_size, self.max_len, "(B, T)")
+        check_ids("tgt_in", tgt_in, self.vocab_size, "(B, T)", self.max_len)
         if tgt_in.shape[0] != memory.outputs.shape[0]:
             raise ValueError(f"tgt_in: expected batch size B = {memory.outputs.shape[0]} (the memory's), "
                              f"got {tgt_in.shape[0]}")
@@ -251,7 +225,7 @@ class TransformerLM(nn.Module):
         read a long text in chunks with a sliding context window, as :func:`rnnlab.lm.evaluate_nll`
         and :func:`rnnlab.sampling.generate` do. x itself may hold at most ``max_len`` ids.
         """
-        _check_ids("x", x, self.vocab_size, self.max_len, "(B, T)")
+        check_ids("x", x, self.vocab_size, "(B, T)", self.max_len)
         T = x.shape[1]
         if state is not None:
             if state.ndim != 2 or state.shape[0] != x.shape[0] or state.dtype != torch.int64:

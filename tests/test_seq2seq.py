@@ -1,6 +1,8 @@
 import pytest
 import torch
 
+from rnnlab.checks import LengthError, TokenIdError
+
 from rnnlab.seq2seq import BOS, EOS, Seq2Seq, greedy_decode, inverse_sigmoid, seq2seq_loss, sequence_logprob
 from rnnlab.tasks.dates import date_batch, date_batches, make_dates, source_vocabulary, target_vocabulary
 from rnnlab.train import train
@@ -59,11 +61,15 @@ def test_learns_dates_a_little():
 def test_encoder_input_errors_say_what_came():
     model = Seq2Seq(6, 6, embed=4, hidden=8)
     src = torch.tensor([[3, 4, 5], [3, 4, 0]])
-    with pytest.raises(ValueError, match=r"expected lengths of shape \(2,\), one per source in the batch, got \(3,\)"):
+    with pytest.raises(LengthError, match=r"shape \(2,\), got \(3,\)"):
         model.encoder(src, torch.tensor([3, 2, 1]))
-    with pytest.raises(ValueError, match=r"every length in 1\.\.3.*got values in \[0, 3\]"):
+    with pytest.raises(LengthError, match=r"every length in 1\.\.3.*got values in \[0, 3\]"):
         model.encoder(src, torch.tensor([3, 0]))
-    with pytest.raises(ValueError, match=r"shape \(B, S\) and dtype int64, got shape \(2, 3\), dtype torch.float32"):
+    with pytest.raises(TypeError, match=r"src: expected token ids of dtype torch.int64 \(B, S\), got torch.float32"):
         model.encoder(src.float(), torch.tensor([3, 2]))
-    with pytest.raises(ValueError, match="the source batch is empty"):
+    with pytest.raises(ValueError, match=r"src: expected at least one .*got shape \(0, 3\)"):
         model.encoder(torch.zeros(0, 3, dtype=torch.int64), torch.zeros(0, dtype=torch.int64))
+    with pytest.raises(TokenIdError, match=r"src: token id 6 at position \(1, 2\) is outside the vocabulary of 6"):
+        model.encoder(torch.tensor([[3, 4, 5], [3, 4, 6]]), torch.tensor([3, 3]))
+    with pytest.raises(TokenIdError, match=r"tgt_in: token id -1 at position \(0, 1\) .* vocabulary of 6"):
+        model(src, torch.tensor([3, 2]), torch.tensor([[1, -1], [1, 2]]))

@@ -170,9 +170,9 @@ def test_memory_vs_length_and_models_check_their_inputs():
     models = _models()
     with pytest.raises(ValueError, match="steps to be an int >= 1"):
         memory_vs_length(models["lstm"], 0)
-    with pytest.raises(ValueError, match=r"token ids \(B,\) of dtype int64"):
+    with pytest.raises(ValueError, match=r"x_t: expected a 1-D tensor of token ids \(B,\), got shape \(2, 1\)"):
         models["transformer"].step(torch.zeros(2, 1, dtype=torch.int64), models["transformer"].initial_state(2))
-    with pytest.raises(ValueError, match=r"token ids \(B, T\) of dtype int64"):
+    with pytest.raises(TypeError, match=r"x: expected token ids of dtype torch.int64 \(B, T\), got torch.float32"):
         models["mingru"](torch.zeros(2, 3))
     with pytest.raises(ValueError, match="larger max_len"):
         models["transformer"](torch.zeros(1, 65, dtype=torch.int64))

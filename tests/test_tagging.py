@@ -82,8 +82,10 @@ def test_tagger_shapes_and_padding_changes_nothing():
     y = torch.full((3, 7), tg.IGNORE)
     y[1, :3] = torch.tensor([0, 1, 2])
     assert tg.masked_loss(logits, y).item() == pytest.approx(torch.nn.functional.cross_entropy(alone[0], y[1, :3]).item(), abs=1e-6)
-    with pytest.raises(ValueError, match=r"lengths \(B,\)"):
+    with pytest.raises(ValueError, match=r"lengths: expected one length per sequence, shape \(3,\), got \(2,\)"):
         model(x, torch.tensor([7, 3]))
+    with pytest.raises(ValueError, match=r"x: token id -1 at position \(0, 0\) is outside the vocabulary"):
+        model(torch.full_like(x, -1), lengths)
     with pytest.raises(ValueError, match="same B, T"):
         tg.masked_loss(logits, y[:2])
     with pytest.raises(ValueError, match="no tagged token"):

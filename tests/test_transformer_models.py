@@ -3,6 +3,8 @@ import numpy as np
 import pytest
 import torch
 
+from rnnlab.checks import LengthError, TokenIdError
+
 from rnnlab.beam import beam_decode
 from rnnlab.data.char_batches import StatefulBatches
 from rnnlab.data.corpus import CharVocab
@@ -266,7 +268,7 @@ def test_errors_on_bad_input():
         model(torch.zeros(2, 5))  # float ids
     with pytest.raises(TypeError, match="int64"):
         s2s(src.int(), lengths, tgt_in)
-    with pytest.raises(ValueError, match=r"2-D tensor of ids .*ids\[None\]"):
+    with pytest.raises(ValueError, match=r"2-D tensor of token ids .*got shape \(5,\).*ids\[None\]"):
         model(torch.zeros(5, dtype=torch.int64))
     with pytest.raises(ValueError, match="empty input"):
         model(torch.zeros(2, 0, dtype=torch.int64))
@@ -276,13 +278,13 @@ def test_errors_on_bad_input():
         model(torch.zeros(1, 13, dtype=torch.int64))
     with pytest.raises(ValueError, match="at most max_len = 16 positions, got 20"):
         s2s(torch.full((1, 20), 3), torch.tensor([20]), tgt_in[:1])
-    with pytest.raises(ValueError, match=r"ids in \[0, 12\]"):
+    with pytest.raises(TokenIdError, match=r"token id 13 at position \(0, 0\) .*vocabulary of 13 .*ids in \[0, 12\]"):
         model(torch.full((1, 3), 13))
-    with pytest.raises(ValueError, match=r"lengths: expected a tensor of shape \(B,\)"):
+    with pytest.raises(LengthError, match=r"lengths: .*shape \(4,\), got \(2,\)"):
         s2s(src, lengths[:2], tgt_in)
-    with pytest.raises(ValueError, match=r"every length in \[1, S = 7\]"):
+    with pytest.raises(LengthError, match=r"every length in 1\.\.7 .*got values in \[1, 8\]"):
         s2s(src, torch.tensor([8, 3, 1, 5]), tgt_in)
-    with pytest.raises(ValueError, match=r"every length in \[1, S = 7\]"):
+    with pytest.raises(LengthError, match=r"every length in 1\.\.7 .*got values in \[0, 5\]"):
         s2s(src, torch.tensor([0, 3, 1, 5]), tgt_in)
     with pytest.raises(ValueError, match="batch size B = 4"):
         s2s(src, lengths, tgt_in[:2])

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from rnnlab.checks import check_ids, check_lengths
 from rnnlab.runtime import evaluating
 
 #: The tags, in the order of the model's outputs.
@@ -228,8 +229,8 @@ class Tagger(nn.Module):
         self.head = nn.Linear(hidden_size * (2 if self.rnn.bidirectional else 1), len(TAGS))
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 2 or lengths.ndim != 1 or len(lengths) != len(x):
-            raise ValueError(f"Tagger: expected x (B, T) and lengths (B,), got {tuple(x.shape)} and {tuple(lengths.shape)}")
+        check_ids("x", x, self.embed.num_embeddings, "(B, T)")
+        check_lengths("lengths", lengths, x.shape[0], x.shape[1])
         packed = pack_padded_sequence(self.embed(x), lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, _ = self.rnn(packed)                                          # PackedSequence, (N, dirs*H) rows
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])   # (B, T, dirs*H)
