@@ -1,6 +1,6 @@
 """How long notebook 09's alignment widget takes to answer, headless (matplotlib Agg).
 
-The widget callback (``rnnlab.plots.attention.alignment_figure``) decodes one date greedily with
+The widget callback (``rnnlab.plots.attention_plots.alignment_figure``) decodes one date greedily with
 the notebook's quick-mode model size (GRU encoder, ``BahdanauDecoder``, E = 16, H = 64; the
 source and target vocabularies of ``rnnlab.tasks.dates``) and draws the attention heatmap.
 The weights are untrained: an untrained decoder never writes EOS, so every call decodes the
@@ -30,9 +30,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rnnlab.attention_decoder import BahdanauDecoder  # noqa: E402
-from rnnlab.plots.attention import alignment_figure  # noqa: E402
-from rnnlab.seq2seq import Seq2Seq  # noqa: E402
+from rnnlab.models.attention_decoders import BahdanauDecoder  # noqa: E402
+from rnnlab.models.seq2seq import Seq2Seq  # noqa: E402
+from rnnlab.plots.attention_plots import alignment_figure  # noqa: E402
 from rnnlab.tasks.dates import make_dates, source_vocabulary, target_vocabulary  # noqa: E402
 
 TARGET_MS = 200.0

@@ -17,8 +17,8 @@ import argparse
 
 import torch
 
+from rnnlab.experiments.speed import time_interleaved
 from rnnlab.nn import LSTM, LSTMCell
-from rnnlab.speed import time_interleaved
 
 B, T, D, H = 32, 100, 64, 128
 

@@ -2,10 +2,10 @@
 
     python benchmarks/memory_vs_length.py [--quick] [--device cpu|cuda] [--steps N] [--threads N]
 
-Three language models of about the same parameter count (rnnlab/streaming.py) generate
+Three language models of about the same parameter count (rnnlab/models/streaming_lms.py) generate
 greedily, one token at a time: an LSTM (state (h, c)), a minGRU LM (state h) and a pre-norm
 causal transformer (a KV cache of 2 * L * B * n * d_model numbers after n tokens). After every
-token we record the bytes the state holds and the step's peak (rnnlab.speed.MemoryMeter: on the
+token we record the bytes the state holds and the step's peak (rnnlab.experiments.speed.MemoryMeter: on the
 CPU every tensor the ops allocate, counted by a dispatch mode; on CUDA the allocator's
 max_memory_allocated), and print them at a few lengths with the fitted slope in bytes per
 token. The process's resident memory (RSS) since the first token is a coarse, process-level
@@ -26,9 +26,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rnnlab.runtime import get_device  # noqa: E402
-from rnnlab.speed import machine_summary  # noqa: E402
-from rnnlab.streaming import CausalTransformerLM, LSTMLM, MinGRULM, count_parameters, memory_vs_length  # noqa: E402
+from rnnlab.course.runtime import get_device  # noqa: E402
+from rnnlab.experiments.speed import machine_summary  # noqa: E402
+from rnnlab.models.streaming_lms import CausalTransformerLM, LSTMLM, MinGRULM, count_parameters, memory_vs_length  # noqa: E402
 
 V = 100
 
@@ -47,7 +47,7 @@ def build(d: int, layers: int, max_len: int) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny models, 64 tokens (a smoke test)")
-    parser.add_argument("--device", choices=["cpu", "cuda"], help="default: rnnlab.runtime.get_device()")
+    parser.add_argument("--device", choices=["cpu", "cuda"], help="default: rnnlab.course.runtime.get_device()")
     parser.add_argument("--steps", type=int, help="tokens to generate")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads(N)")
     args = parser.parse_args(argv)

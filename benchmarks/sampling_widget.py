@@ -1,6 +1,6 @@
 """How long notebook 07's sampling widget takes to answer, headless (matplotlib Agg).
 
-The widget callback (``rnnlab.plots.sampling.draw_sampling``) computes the next-character
+The widget callback (``rnnlab.plots.sampling_plots.draw_sampling``) computes the next-character
 distribution and samples 200 characters from the notebook's quick-mode model size
 (a one-layer LSTM, H = 128, V = 103; untrained weights: the time does not depend on
 them). Timed across temperature and top-p settings. Target: median < 1 s.
@@ -22,8 +22,8 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from rnnlab.data.corpus import CharVocab, load_python_docs  # noqa: E402
-from rnnlab.lm import CharLSTM  # noqa: E402
-from rnnlab.plots.sampling import draw_sampling  # noqa: E402
+from rnnlab.models.char_lm import CharLSTM  # noqa: E402
+from rnnlab.plots.sampling_plots import draw_sampling  # noqa: E402
 
 TARGET_S = 1.0
 LENGTH = 200

@@ -2,7 +2,7 @@
 
     python benchmarks/speed_ladder.py [--quick] [--device cpu|cuda] [--threads N] [--repeats N]
 
-Rungs (rnnlab/ladder.py): numpy loop, torch loop (LSTMCell per step), hoisted + fused
+Rungs (rnnlab/experiments/ladder.py): numpy loop, torch loop (LSTMCell per step), hoisted + fused
 (rnnlab.nn.LSTM), torch.nn.LSTM, minGRU loop, minGRU scan (parallel, log space), torch.nn.GRU.
 For every row all rungs run interleaved in one run (one repetition of each in turn after a
 warm-up), so a busy machine slows them alike; we print each median and its ratio to
@@ -32,9 +32,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rnnlab.ladder import RUNGS, ladder_contenders  # noqa: E402
-from rnnlab.runtime import get_device  # noqa: E402
-from rnnlab.speed import machine_summary, time_interleaved  # noqa: E402
+from rnnlab.course.runtime import get_device  # noqa: E402
+from rnnlab.experiments.ladder import RUNGS, ladder_contenders  # noqa: E402
+from rnnlab.experiments.speed import machine_summary, time_interleaved  # noqa: E402
 
 ALL = list(RUNGS)
 
@@ -59,7 +59,7 @@ def rows_for(device: torch.device, quick: bool):
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, 2 repetitions (a smoke test)")
-    parser.add_argument("--device", choices=["cpu", "cuda"], help="default: rnnlab.runtime.get_device()")
+    parser.add_argument("--device", choices=["cpu", "cuda"], help="default: rnnlab.course.runtime.get_device()")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads(N) for every rung")
     parser.add_argument("--repeats", type=int, help="timed repetitions per rung (default 5; 2 with --quick)")
     args = parser.parse_args(argv)

@@ -21,12 +21,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rnnlab.gradflow import INITS, NONLINEARITIES  # noqa: E402
-from rnnlab.plots import gradflow as gfplots  # noqa: E402
 from rnnlab.byhand.charmodel import init_char_rnn, sample  # noqa: E402
 from rnnlab.data import load_python_docs  # noqa: E402
-from rnnlab.plots.bptt import reach_figure  # noqa: E402
-from rnnlab.plots.memory import draw_memory  # noqa: E402
+from rnnlab.experiments.gradflow import INITS, NONLINEARITIES  # noqa: E402
+from rnnlab.plots import gradflow_plots as gfplots  # noqa: E402
+from rnnlab.plots.bptt_plots import reach_figure  # noqa: E402
+from rnnlab.plots.memory_plots import draw_memory  # noqa: E402
 
 TARGET_MS = 50.0
 

@@ -7,6 +7,6 @@ matplotlib.use("Agg")
 
 @pytest.fixture
 def figures_tmp(tmp_path, monkeypatch):
-    """Send rnnlab.figures.save_figure output to a temporary folder."""
+    """Send rnnlab.course.figures.save_figure output to a temporary folder."""
     monkeypatch.setenv("RNNLAB_FIGURES", str(tmp_path))
     return tmp_path

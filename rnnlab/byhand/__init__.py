@@ -21,6 +21,8 @@ module             what is inside
 ``gradcheck``      ``numerical_gradient``, ``rel_error``, ``check_gradients``, ``gradcheck_layer``
 ``activations``    ``sigmoid``, ``activate``, ``activate_backward``
 ``inputs``         ``check_sequence``: the shape/dtype checks of the sequence functions
+``charmodel``      ``CharTrainer``, ``Adagrad``, ``sample``: min-char-rnn rebuilt from these pieces
+``reach``          ``late_loss_reach``: how far back a gradient reaches, full vs truncated BPTT
 =================  ==============================================================
 """
 from .activations import activate, activate_backward, sigmoid

@@ -13,7 +13,7 @@ and still see an unbroken text::
             batch 2  x = [ijkl, uvwx]  y = [jklm, vwxy]
 
 ``batches(step)`` gives batch ``(step - 1) % len(batches)``, so it plugs into
-:func:`rnnlab.train.train`; ``batch.reset`` is True on the first batch of each pass,
+:func:`rnnlab.training.loop.train`; ``batch.reset`` is True on the first batch of each pass,
 where the carried state must be dropped (the streams start over).
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ class StatefulBatches:
         return CharBatch(self.inputs[:, cols], self.targets[:, cols], k == 0, k)
 
     def __call__(self, step: int) -> CharBatch:
-        """The batch for training step ``step`` (1-based, as rnnlab.train.train counts), cycling."""
+        """The batch for training step ``step`` (1-based, as rnnlab.training.loop.train counts), cycling."""
         return self[(step - 1) % self.num_batches]
 
     def __iter__(self):

@@ -7,6 +7,10 @@ Attention and transformers: MultiheadAttention, TransformerEncoderLayer, Transfo
                             scaled_dot_product_attention, causal_mask, sinusoidal_positions,
                             LearnedPositions
 Each module has ``from_torch(module)``; ``rnnlab.nn.init`` holds the course's initialisers.
+
+Modules: ``cell`` (what every cell shares), ``rnn_cell``, ``lstm_cell``, ``gru_cell``,
+``recurrent`` (the layers, stacked and bidirectional), ``lstm_scan`` (the LSTM's time loop with a
+hand-written backward), ``mingru``, ``multihead``, ``transformer``, ``positions``, ``init``.
 """
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_, forget_bias_, orthogonal_recurrent_, xavier_input_

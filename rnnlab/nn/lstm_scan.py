@@ -6,7 +6,7 @@ runs without a graph and saves what the backward needs; the backward walks the s
 reverse with the LSTM derivatives written out, and forms dW_hh in one matmul at the end.
 On a 2-core CPU this cuts forward+backward by about 20-35% against the same loop
 under autograd, to within about 2x of torch's oneDNN kernels (benchmarks/lstm_speed.py).
-``LSTMCell.step`` is the reference it is tested against (tests/test_nn_lstm_scan.py).
+``LSTMCell.step`` is the reference it is tested against (tests/nn/test_nn_lstm_scan.py).
 
 Layout as ``RecurrentCell.scan``: rows are time-major packed, batch_sizes[t] sequences
 (the first ones; sorted longest first) run at step t.

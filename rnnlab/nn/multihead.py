@@ -13,7 +13,7 @@ Masks follow ``torch.nn.MultiheadAttention``:
     float  added to the scores (0 = allowed, -inf = not allowed, anything else a bias)
 
 Careful: two other conventions exist. ``torch.nn.functional.scaled_dot_product_attention``
-reads a bool mask the other way (True = may attend), and so does ``rnnlab.attention``
+reads a bool mask the other way (True = may attend), and so does ``rnnlab.models.attention``
 (True = real position). A query whose every key is masked gets NaN weights, as in torch.
 
 Multi-head attention, with B batch, L queries, S keys, E = embed_dim, H heads, d = E / H:

@@ -1,4 +1,7 @@
-"""Synthetic sequence tasks, generated on the fly (nothing to download), batch-first.
+"""The course's tasks: data only, generated on the fly (nothing to download), batch-first.
+
+The models that learn them live in :mod:`rnnlab.models` (``long_range`` for recall, adding
+and copy; ``tagger``; ``seq2seq``; ``pointer_net``).
 
 - :mod:`rnnlab.tasks.recall` — recall the first symbol after a run of distractors
   (notebook 03: the task a vanilla RNN fails at long range for lack of gradient).
@@ -18,6 +21,6 @@
 - :mod:`rnnlab.tasks.sorting_tokens` — sorting distinct number tokens: one task for a pointer
   network and a vocabulary seq2seq (notebook 10).
 """
-from .recall import RecallClassifier, recall_accuracy, recall_first
+from rnnlab.tasks.recall import recall_first
 
-__all__ = ["recall_first", "RecallClassifier", "recall_accuracy"]
+__all__ = ["recall_first"]

@@ -14,8 +14,6 @@ error is ``Var[y] = 2 * (1/12) = 1/6 ≈ 0.167`` (:data:`BASELINE_MSE`)::
 from __future__ import annotations
 
 import torch
-from torch import nn
-from rnnlab.runtime import evaluating
 
 #: The mean squared error of always answering 1 (the variance of a sum of two U[0, 1]).
 BASELINE_MSE = 1.0 / 6.0
@@ -55,33 +53,3 @@ def marked_positions(x: torch.Tensor) -> torch.Tensor:
     if x.ndim != 3 or x.shape[-1] != 2:
         raise ValueError(f"marked_positions: expected x of shape (B, T, 2), got {tuple(x.shape)}")
     return torch.nonzero(x[..., 1] > 0.5)[:, 1].view(x.shape[0], 2)
-
-
-class LastStateRegressor(nn.Module):
-    """A one-layer recurrent network reading ``x`` ``(B, T, D)``; a linear head on ``h_T``.
-
-    ``rnn_class`` is ``rnnlab.nn.RNN``, ``LSTM`` or ``GRU`` (or their ``torch.nn``
-    namesakes); extra keyword arguments go to it. ``forward`` returns ``(B,)``.
-    """
-
-    def __init__(self, rnn_class, input_size: int = 2, hidden_size: int = 32, **rnn_kwargs):
-        super().__init__()
-        self.rnn = rnn_class(input_size, hidden_size, batch_first=True, **rnn_kwargs)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        output, _ = self.rnn(x)                 # (B, T, H): every h_t; the last is h_T
-        return self.head(output[:, -1]).squeeze(-1)   # (B,)
-
-
-def adding_loss(model: nn.Module, batch) -> torch.Tensor:
-    """Mean squared error of ``model`` on a batch ``(x, y)``; a loss_fn for ``rnnlab.train``."""
-    x, y = batch
-    return nn.functional.mse_loss(model(x), y)
-
-
-@torch.no_grad()
-def adding_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """The mean squared error of ``model`` on ``x`` ``(B, T, 2)``, ``y`` ``(B,)``, as a float."""
-    with evaluating(model):
-        return float(nn.functional.mse_loss(model(x), y))

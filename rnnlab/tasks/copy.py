@@ -21,7 +21,6 @@ import math
 
 import torch
 from torch import nn
-from rnnlab.runtime import evaluating
 
 BLANK = 0
 
@@ -75,37 +74,3 @@ def memoryless_logits(T: int, n_symbols: int = 8, length: int = 10, batch_size: 
     logits[:, :-length, BLANK] = 0.0
     logits[:, -length:, 1:] = 0.0
     return logits
-
-
-class SequenceTagger(nn.Module):
-    """A one-layer recurrent network with a linear head at every step.
-
-    ``x`` ``(B, T, D)`` -> logits ``(B, T, n_classes)``. ``rnn_class`` is ``rnnlab.nn.RNN``,
-    ``LSTM`` or ``GRU`` (or their ``torch.nn`` namesakes); extra keyword arguments go to it.
-    """
-
-    def __init__(self, rnn_class, input_size: int, hidden_size: int, n_classes: int, **rnn_kwargs):
-        super().__init__()
-        self.rnn = rnn_class(input_size, hidden_size, batch_first=True, **rnn_kwargs)
-        self.head = nn.Linear(hidden_size, n_classes)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        output, _ = self.rnn(x)            # (B, T, H)
-        return self.head(output)           # (B, T, n_classes)
-
-
-def copy_loss(model: nn.Module, batch) -> torch.Tensor:
-    """Cross-entropy per step of ``model`` on ``(x, y)``; a loss_fn for ``rnnlab.train``."""
-    x, y = batch
-    logits = model(x)                      # (B, T, C)
-    return nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())
-
-
-@torch.no_grad()
-def copy_scores(model: nn.Module, x: torch.Tensor, y: torch.Tensor, length: int = 10) -> dict:
-    """``{"ce": cross-entropy per step, "accuracy": fraction of the last length symbols right}``."""
-    with evaluating(model):
-        logits = model(x)
-    ce = float(nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten()))
-    accuracy = float((logits[:, -length:].argmax(-1) == y[:, -length:]).float().mean())
-    return {"ce": ce, "accuracy": accuracy}

@@ -32,38 +32,3 @@ def recall_first(batch_size: int, T: int, n_symbols: int = 4, n_distractors: int
     tokens[:, 0] = keys
     x = nn.functional.one_hot(tokens, n_symbols + n_distractors).float()
     return x, keys
-
-
-class RecallClassifier(nn.Module):
-    """A one-layer RNN reading ``x`` ``(B, T, D)`` and classifying its last state ``h_T``.
-
-    ``rnn_class`` is any module with ``torch.nn.RNN``'s signature (default ``rnnlab.nn.RNN``
-    when it exists, else ``torch.nn.RNN``). ``forward`` returns logits ``(B, n_symbols)``.
-    """
-
-    def __init__(self, input_size: int, hidden_size: int, n_symbols: int,
-                 nonlinearity: str = "tanh", rnn_class=None):
-        super().__init__()
-        if rnn_class is None:
-            rnn_class = default_rnn_class()
-        self.rnn = rnn_class(input_size, hidden_size, nonlinearity=nonlinearity, batch_first=True)
-        self.head = nn.Linear(hidden_size, n_symbols)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _, h = self.rnn(x)                 # h: (1, B, H)
-        return self.head(h[-1])            # (B, n_symbols)
-
-
-def default_rnn_class():
-    """``rnnlab.nn.RNN`` if the package provides it, else ``torch.nn.RNN``."""
-    try:
-        from rnnlab.nn import RNN
-    except ImportError:
-        return nn.RNN
-    return RNN
-
-
-@torch.no_grad()
-def recall_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of sequences in ``x`` ``(B, T, D)`` whose key ``y`` ``(B,)`` the model recalls."""
-    return float((model(x).argmax(dim=-1) == y).float().mean())

@@ -13,7 +13,7 @@ its accuracy falls as L grows, while an attention decoder reads each symbol wher
 
 Ids follow :mod:`rnnlab.tasks.dates` (:class:`~rnnlab.tasks.dates.CharVocabulary`):
 0 = PAD, 1 = BOS, 2 = EOS, letters from 3. Batches are ``(src (B, S), lengths (B,),
-tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.seq2seq`` trains on.
+tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.models.seq2seq`` trains on.
 """
 from __future__ import annotations
 

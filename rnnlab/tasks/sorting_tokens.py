@@ -7,10 +7,10 @@ the same batches; they differ only in how they answer:
 - a **pointer network** reads each number as a one-hot vector (B, n, K) -- its linear input
   layer on a one-hot vector *is* an embedding table -- and answers with positions of its input,
   ``argsort`` (B, n): its output space is the n inputs, whatever n is;
-- a **vocabulary seq2seq** (``rnnlab.seq2seq``) reads token ids and writes the sorted numbers
+- a **vocabulary seq2seq** (``rnnlab.models.seq2seq``) reads token ids and writes the sorted numbers
   as tokens from its fixed vocabulary, then EOS: it must also decide when to stop.
 
-Ids follow :mod:`rnnlab.seq2seq`: 0 = PAD, 1 = BOS, 2 = EOS, the number v is id ``v + 3``::
+Ids follow :mod:`rnnlab.models.seq2seq`: 0 = PAD, 1 = BOS, 2 = EOS, the number v is id ``v + 3``::
 
     values, order = number_batch(64, n=8, generator=g)   # (B, n) distinct ints, (B, n) argsort
     x = one_hot_numbers(values, 100)                       # (B, n, 100) for the pointer network
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import torch
 
-from rnnlab.seq2seq import BOS, EOS, PAD, greedy_decode
+from rnnlab.models.seq2seq import BOS, EOS, PAD, greedy_decode
 
 OFFSET = 3   # the number v is the token id v + OFFSET (ids 0, 1, 2 are PAD, BOS, EOS)
 
@@ -84,7 +84,7 @@ def seq2seq_sorting_batch(values: torch.Tensor):
 
 @torch.no_grad()
 def seq2seq_sorting_accuracy(model, values: torch.Tensor, extra: int = 5) -> dict:
-    """Greedy-decode ``model`` (a :class:`~rnnlab.seq2seq.Seq2Seq`) on ``values`` (B, n).
+    """Greedy-decode ``model`` (a :class:`~rnnlab.models.seq2seq.Seq2Seq`) on ``values`` (B, n).
 
     Up to n + ``extra`` tokens are decoded, so a model may write too many numbers as well as
     too few. Returns ``exact``: the share of rows whose output is exactly the sorted numbers,

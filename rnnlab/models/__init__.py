@@ -1,0 +1,19 @@
+"""What the notebooks train: one module per model family, each with its loss and predictions.
+
+- :mod:`~rnnlab.models.long_range` — the small RNN models of the long-range tasks: recall the first
+  symbol (notebook 03), the adding problem and the copy task (04).
+- :mod:`~rnnlab.models.tagger` — a (bi)directional tagger over padded batches (05).
+- :mod:`~rnnlab.models.name_classifier` — many-to-one classification of names, with pooling (06).
+- :mod:`~rnnlab.models.forecaster` — forecasting a series: windows, naive baselines, an LSTM (06).
+- :mod:`~rnnlab.models.char_lm` — the character-level LSTM language model, truncated BPTT (07).
+- :mod:`~rnnlab.models.seq2seq` — encoder–decoder with a fixed context vector (08).
+- :mod:`~rnnlab.models.attention` — Bahdanau and Luong attention scores, masked softmax (09).
+- :mod:`~rnnlab.models.attention_decoders` — decoders that attend over the encoder states (09).
+- :mod:`~rnnlab.models.pointer_net` — the pointer network, greedy and beam decoding (10).
+- :mod:`~rnnlab.models.transformers` — the transformer encoder–decoder and LM of notebook 11.
+- :mod:`~rnnlab.models.streaming_lms` — three LMs that write one token at a time (LSTM, minGRU,
+  a transformer with a KV cache) and their memory while generating (12).
+
+The layers they are built from mirror ``torch.nn`` in :mod:`rnnlab.nn`; the data they learn is in
+:mod:`rnnlab.tasks` and :mod:`rnnlab.data`.
+"""

@@ -1,0 +1,83 @@
+"""Decoders that attend to every encoder state instead of one context vector (notebook 09).
+
+Both subclass :class:`rnnlab.models.seq2seq.Decoder` and override its ``step``, so training
+(:class:`~rnnlab.models.seq2seq.Seq2Seq`, ``seq2seq_loss``), greedy decoding and beam search work
+unchanged. After each step the weights are kept in ``decoder.alpha`` (B, S), detached, for
+heatmaps (``greedy_decode(..., return_alpha=True)`` collects them).
+
+Bahdanau et al. (2014) attend *before* the recurrent step, with the previous state:
+
+    c_i, alpha_i = attend(s_{i-1}, h)              additive score by default
+    s_i          = cell([embed(y_{i-1}); c_i], s_{i-1})
+    logits       = W_hy [s_i; c_i] + b_y
+
+Luong et al. (2015) attend *after* it, with the current state, and feed the attentional
+state h~ back in at the next step ("input feeding"):
+
+    s_i          = cell([embed(y_{i-1}); h~_{i-1}], s_{i-1})      h~_0 = 0
+    c_i, alpha_i = attend(s_i, h)                  dot, general (default) or concat score
+    h~_i         = tanh(W_c [c_i; s_i])
+    logits       = W_hy h~_i + b_y
+
+Shapes: y_{i-1} (B,) ids; s (B, H); h = memory.outputs (B, S, H); c (B, H); logits (B, V).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from rnnlab.models.attention import AdditiveAttention, Attention, LuongAttention
+from rnnlab.models.seq2seq import Decoder, Memory
+
+
+def _keys(attention: Attention, memory: Memory) -> torch.Tensor:
+    """The attention's projection of the keys, computed once per source and kept in the memory."""
+    if "keys" not in memory.cache:
+        memory.cache["keys"] = attention.project_keys(memory.outputs)
+    return memory.cache["keys"]
+
+
+class BahdanauDecoder(Decoder):
+    """Attend with s_{i-1}, then step; ``attention`` defaults to :class:`AdditiveAttention`."""
+
+    def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
+                 attention: Attention | None = None):
+        super().__init__(vocab_size, embed, hidden, cell)  # embed, cell([embed; c]) as before
+        self.attention = attention if attention is not None else AdditiveAttention(hidden, hidden)
+        self.out = nn.Linear(2 * hidden, vocab_size)  # W_hy [s_i; c_i] + b_y
+        self.alpha: torch.Tensor | None = None
+
+    def step(self, y_prev: torch.Tensor, state: tuple, memory: Memory):
+        c, alpha = self.attention(state[0], memory.outputs, memory.mask, _keys(self.attention, memory))
+        x = torch.cat([self.embed(y_prev), c], -1)  # (B, E + H)
+        state = self.cell.step(self.cell.project_input(x), state)
+        self.alpha = alpha.detach()
+        return self.out(torch.cat([state[0], c], -1)), state
+
+
+class LuongDecoder(Decoder):
+    """Step, then attend with s_i; input feeding. ``score``: "dot", "general" or "concat".
+
+    The state it passes between steps is the cell's state with h~ appended: ``(s, h~)`` for a
+    GRU, ``(s, c, h~)`` for an LSTM; the first step starts from the encoder's state and h~ = 0.
+    """
+
+    def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
+                 score: str = "general"):
+        super().__init__(vocab_size, embed, hidden, cell)  # cell([embed; h~]), out: W_hy h~ + b_y
+        self.attention = LuongAttention(hidden, hidden, score)
+        self.W_c = nn.Linear(2 * hidden, hidden, bias=False)
+        self.cell_states = 2 if cell == "lstm" else 1
+        self.alpha: torch.Tensor | None = None
+
+    def step(self, y_prev: torch.Tensor, state: tuple, memory: Memory):
+        n = self.cell_states
+        cell_state = state[:n]
+        h_tilde = state[n] if len(state) > n else torch.zeros_like(state[0])  # h~_{i-1} (B, H)
+        x = torch.cat([self.embed(y_prev), h_tilde], -1)  # (B, E + H)
+        cell_state = self.cell.step(self.cell.project_input(x), cell_state)
+        s = cell_state[0]  # s_i (B, H)
+        c, alpha = self.attention(s, memory.outputs, memory.mask, _keys(self.attention, memory))
+        h_tilde = torch.tanh(self.W_c(torch.cat([c, s], -1)))  # (B, H)
+        self.alpha = alpha.detach()
+        return self.out(h_tilde), (*cell_state, h_tilde)

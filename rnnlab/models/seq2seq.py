@@ -1,0 +1,198 @@
+"""Encoder-decoder (seq2seq) without attention, built on ``rnnlab.nn`` (notebook 08).
+
+    source ids (B, S), lengths (B,)
+      -> Encoder: embedding, GRU/LSTM over the packed source    outputs h_j (B, S, H)
+                                                                context c = h_S (B, H)
+      -> Decoder, one step at a time, t = 1 .. T:
+             input  [embed(y_{t-1}); c]   (B, E + H)            c fed at every step (Cho et al. 2014)
+             state  s_t = cell(input, s_{t-1}),  s_0 = the encoder's final state
+             logits W_hy s_t + b_y        (B, V)
+
+Teacher forcing feeds the true y_{t-1}; free running feeds the model's own previous
+arg-max; scheduled sampling (Bengio et al. 2015) flips a coin per example and step,
+feeding the truth with probability ``teacher_forcing``.
+
+The decoder sees the source only through :class:`Memory`. This decoder reads just the
+context ``c``; an attention decoder (notebook 09) subclasses :class:`Decoder`, overrides
+:meth:`Decoder.step` and reads ``memory.outputs`` / ``memory.mask`` as keys and values.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from rnnlab.checks import check_ids, check_lengths
+from rnnlab.course.runtime import evaluating
+from rnnlab.nn.gru_cell import GRUCell
+from rnnlab.nn.lstm_cell import LSTMCell
+from rnnlab.nn.recurrent import GRU, LSTM
+
+PAD, BOS, EOS = 0, 1, 2
+CELLS = {"gru": (GRU, GRUCell), "lstm": (LSTM, LSTMCell)}
+
+
+def _check_cell(cell: str) -> None:
+    if cell not in CELLS:
+        raise ValueError(f"cell: expected one of {tuple(CELLS)}, got {cell!r}")
+
+
+@dataclass
+class Memory:
+    """What the encoder hands the decoder, batch on dim 0.
+
+    outputs (B, S, H): every h_j (zeros past each length); mask (B, S) bool: real steps;
+    context (B, H): the final state h_S of each sequence, the fixed-size summary;
+    cache: tensors (B, ...) a decoder derives from the memory once per source, e.g. an
+    attention decoder's projected keys, so they are not recomputed at every step.
+    """
+
+    outputs: torch.Tensor
+    mask: torch.Tensor
+    context: torch.Tensor
+    cache: dict = field(default_factory=dict)
+
+    def index(self, rows: torch.Tensor) -> "Memory":
+        """The memory of ``rows`` (n,) of the batch, e.g. one source repeated for a beam."""
+        cache = {name: value[rows] for name, value in self.cache.items()}
+        return Memory(self.outputs[rows], self.mask[rows], self.context[rows], cache)
+
+
+class Encoder(nn.Module):
+    """ids (B, S) padded with PAD, lengths (B,) -> (Memory, final state tuple of (B, H))."""
+
+    def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru"):
+        super().__init__()
+        _check_cell(cell)
+        self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
+        self.rnn = CELLS[cell][0](embed, hidden, batch_first=True)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
+        check_ids("src", ids, self.embed.num_embeddings, "(B, S)")
+        check_lengths("lengths", lengths, ids.shape[0], ids.shape[1])
+        x = self.embed(ids)  # (B, S, E)
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, final = self.rnn(packed)  # final: (1, B, H) or a tuple (h_n, c_n)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, S, H)
+        state = tuple(s[0] for s in final) if isinstance(final, tuple) else (final[0],)  # each (B, H)
+        mask = torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths.to(ids.device)[:, None]
+        return Memory(out, mask, state[0]), state
+
+
+class Decoder(nn.Module):
+    """One step: previous token y_{t-1} (B,), state, memory -> logits (B, V), new state."""
+
+    def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru"):
+        super().__init__()
+        _check_cell(cell)
+        self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
+        self.cell = CELLS[cell][1](embed + hidden, hidden)
+        self.out = nn.Linear(hidden, vocab_size)  # W_hy, b_y
+
+    def step(self, y_prev: torch.Tensor, state: tuple, memory: Memory):
+        x = torch.cat([self.embed(y_prev), memory.context], -1)  # (B, E + H): [embed(y_{t-1}); c]
+        state = self.cell.step(self.cell.project_input(x), state)  # tuple of (B, H)
+        return self.out(state[0]), state  # (B, V)
+
+
+class Seq2Seq(nn.Module):
+    """Encoder + decoder. ``forward`` trains; :func:`greedy_decode` and ``rnnlab.decoding.beam`` decode."""
+
+    def __init__(self, src_vocab: int, tgt_vocab: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
+                 decoder: Decoder | None = None):
+        super().__init__()
+        self.encoder = Encoder(src_vocab, embed, hidden, cell)
+        self.decoder = decoder if decoder is not None else Decoder(tgt_vocab, embed, hidden, cell)
+
+    def forward(self, src, lengths, tgt_in, teacher_forcing: float = 1.0, generator=None) -> torch.Tensor:
+        """Logits (B, T, V) for the decoder inputs ``tgt_in`` (B, T) = BOS y_1 .. y_{T-1}.
+
+        teacher_forcing: probability of feeding the true y_{t-1} at each step (per example);
+        1.0 is teacher forcing, 0.0 free running (the model's own arg-max, no gradient through it).
+        """
+        if not 0.0 <= teacher_forcing <= 1.0:
+            raise ValueError(f"teacher_forcing: expected a probability in [0, 1], got {teacher_forcing!r}")
+        check_ids("tgt_in", tgt_in, self.decoder.embed.num_embeddings, "(B, T)")
+        memory, state = self.encoder(src, lengths)
+        y_prev, logits = tgt_in[:, 0], []
+        for t in range(tgt_in.shape[1]):
+            if t > 0:
+                guess = logits[-1].argmax(-1).detach()  # the model's own previous output
+                if teacher_forcing == 1.0:
+                    y_prev = tgt_in[:, t]
+                elif teacher_forcing == 0.0:
+                    y_prev = guess
+                else:
+                    coin = torch.rand(tgt_in.shape[0], generator=generator, device=tgt_in.device)
+                    y_prev = torch.where(coin < teacher_forcing, tgt_in[:, t], guess)
+            step_logits, state = self.decoder.step(y_prev, state, memory)
+            logits.append(step_logits)
+        return torch.stack(logits, 1)
+
+
+def seq2seq_loss(model: Seq2Seq, batch, teacher_forcing: float = 1.0, generator=None) -> torch.Tensor:
+    """Mean cross-entropy over the non-PAD target tokens of ``(src, lengths, tgt)``, tgt = BOS .. EOS."""
+    src, lengths, tgt = batch
+    logits = model(src, lengths, tgt[:, :-1], teacher_forcing, generator)  # (B, T, V)
+    return F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=PAD)
+
+
+def inverse_sigmoid(step: int, k: float) -> float:
+    """Bengio et al.'s (2015) decay of the teacher-forcing probability: k / (k + exp(step / k))."""
+    return k / (k + math.exp(min(step / k, 700.0)))
+
+
+@torch.no_grad()
+def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20, return_alpha: bool = False):
+    """Arg-max decoding. -> ids (B, L) (EOS included, PAD after it), log p of each sequence (B,).
+
+    With ``return_alpha`` (an attention decoder, which keeps its last weights in ``.alpha``),
+    also the attention weights alpha (B, L, S) of every output step over the source.
+    """
+    with evaluating(model):
+        memory, state = model.encoder(src, lengths)
+        B = src.shape[0]
+        y = torch.full((B,), BOS, dtype=torch.int64, device=src.device)
+        done = torch.zeros(B, dtype=torch.bool, device=src.device)
+        total = torch.zeros(B, device=src.device)
+        out, alphas = [], []
+        for _ in range(max_len):
+            logits, state = model.decoder.step(y, state, memory)
+            if return_alpha:
+                alphas.append(model.decoder.alpha)  # (B, S)
+            logp = logits.log_softmax(-1)
+            y = logp.argmax(-1)
+            total += torch.where(done, 0.0, logp.gather(1, y[:, None])[:, 0])
+            out.append(torch.where(done, PAD, y))
+            done |= y == EOS
+            if bool(done.all()):
+                break
+    if return_alpha:
+        return torch.stack(out, 1), total, torch.stack(alphas, 1)
+    return torch.stack(out, 1), total
+
+
+@torch.no_grad()
+def sequence_logprob(model: Seq2Seq, src, lengths, tgt) -> torch.Tensor:
+    """log p(y | x) (B,) of whole targets ``tgt`` (B, T) = BOS y_1 .. EOS, PAD after (teacher forced)."""
+    with evaluating(model):
+        logp = model(src, lengths, tgt[:, :-1]).log_softmax(-1)  # (B, T-1, V)
+    picked = logp.gather(2, tgt[:, 1:, None])[..., 0]
+    return (picked * (tgt[:, 1:] != PAD)).sum(1)
+
+
+def step_function(model: Seq2Seq, memory: Memory):
+    """``step(tokens (n,), state) -> (log-probs (n, V), state)`` for one source's ``memory`` (1, ...).
+
+    The form :func:`rnnlab.decoding.beam.beam_search` expects: the memory is repeated for the n beams.
+    """
+    def step(tokens, state):
+        rows = torch.zeros(tokens.shape[0], dtype=torch.int64, device=tokens.device)
+        logits, state = model.decoder.step(tokens, state, memory.index(rows))
+        return logits.log_softmax(-1), state
+
+    return step

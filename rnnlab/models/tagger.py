@@ -1,0 +1,81 @@
+"""A tagger: a (bi)directional RNN that tags every token of a padded batch (notebook 05).
+
+The data (Python's source cut into lines of tokens, each name tagged by its role, a token
+vocabulary, padded batches) is :mod:`rnnlab.tasks.tagging`; this module is the model, its
+masked loss and its predictions::
+
+    model = Tagger(rnnlab.nn.LSTM, len(vocab), bidirectional=True)
+    logits = model(x, lengths)               # x (B, T), lengths (B,) -> (B, T, len(TAGS))
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from rnnlab.checks import check_ids, check_lengths
+from rnnlab.course.runtime import evaluating
+from rnnlab.tasks.tagging import IGNORE, PAD, TAGS, TaggedLine, Vocab, pad_batch
+
+
+class Tagger(nn.Module):
+    """Embedding -> recurrent layers -> a linear head at every token.
+
+    ``rnn_class`` is ``rnnlab.nn.LSTM``/``GRU``/``RNN`` (or the ``torch.nn`` namesakes); extra
+    keyword arguments (``num_layers``, ``dropout``, ``bidirectional``) go to it.
+    ``forward(x (B, T), lengths (B,))`` packs the padded batch, so padding is never read,
+    and returns logits ``(B, T, len(TAGS))`` (zeros at padded positions).
+    """
+
+    def __init__(self, rnn_class, vocab_size: int, embed_size: int = 32, hidden_size: int = 64, **rnn_kwargs):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=PAD)
+        self.rnn = rnn_class(embed_size, hidden_size, batch_first=True, **rnn_kwargs)
+        self.head = nn.Linear(hidden_size * (2 if self.rnn.bidirectional else 1), len(TAGS))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        check_ids("x", x, self.embed.num_embeddings, "(B, T)")
+        check_lengths("lengths", lengths, x.shape[0], x.shape[1])
+        packed = pack_padded_sequence(self.embed(x), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, _ = self.rnn(packed)                                          # PackedSequence, (N, dirs*H) rows
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])   # (B, T, dirs*H)
+        return self.head(out)                                              # (B, T, C)
+
+
+def masked_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the tagged tokens only (``y != IGNORE``); logits ``(B, T, C)``, y ``(B, T)``."""
+    if logits.shape[:2] != y.shape:
+        raise ValueError(f"masked_loss: expected logits (B, T, C) and y (B, T) with the same B, T, "
+                         f"got {tuple(logits.shape)} and {tuple(y.shape)}")
+    mask = y != IGNORE
+    if not bool(mask.any()):
+        raise ValueError("masked_loss: the batch has no tagged token; expected at least one name")
+    return nn.functional.cross_entropy(logits[mask], y[mask])
+
+
+def tagging_loss(model: nn.Module, batch) -> torch.Tensor:
+    """A loss_fn for ``rnnlab.training.loop``: ``batch = (x, y, lengths)``."""
+    x, y, lengths = batch
+    return masked_loss(model(x, lengths), y)
+
+
+@torch.no_grad()
+def predict(model: nn.Module, lines: list[TaggedLine], vocab: Vocab, batch_size: int = 256):
+    """Gold and predicted tag ids of every tagged token of ``lines``: two 1-D int64 tensors."""
+    gold, pred = [], []
+    with evaluating(model):
+        for start in range(0, len(lines), batch_size):
+            x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
+            mask = y != IGNORE
+            gold.append(y[mask])
+            pred.append(model(x, lengths).argmax(-1)[mask])
+    return torch.cat(gold), torch.cat(pred)
+
+
+@torch.no_grad()
+def tag_line(model: nn.Module, line: TaggedLine, vocab: Vocab) -> list:
+    """The model's tag (a name from :data:`TAGS`) for each name of ``line``; ``None`` elsewhere."""
+    x, y, lengths = pad_batch([line], vocab)
+    with evaluating(model):
+        ids = model(x, lengths).argmax(-1)[0].tolist()
+    return [TAGS[i] if tag is not None else None for i, tag in zip(ids, line.tags)]

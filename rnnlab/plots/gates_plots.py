@@ -1,0 +1,156 @@
+"""Drawing for notebook 04 (LSTM and GRU): gate heatmaps, the gradient highway, long-range tasks.
+
+The numbers come from :mod:`rnnlab.experiments.gates` (gate traces), :mod:`rnnlab.experiments.highway` (the gradient
+through time of RNN, LSTM and GRU cells) and the tasks in :mod:`rnnlab.tasks`; this module
+only draws. :func:`highway_widget` is an ``ipywidgets.interact`` callback that never raises
+for a slider value: overflow is drawn as notebook 03 draws it.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from rnnlab.experiments.highway import highway_flow
+from rnnlab.plots.gradflow_plots import plot_gradient_flow
+from rnnlab.tasks.adding import adding_problem
+
+#: One colour per model, the same in every figure of notebook 04.
+COLORS = {"RNN": "#d62728", "LSTM": "#1f77b4", "GRU": "#2ca02c"}
+MARK = "#ff7f0e"
+_BOUNDED = {"i", "f", "o", "r", "z"}      # sigmoid gates: drawn on [0, 1]
+
+
+def gate_heatmaps(trace: dict, x, gates=("i", "f", "o", "c"), marks=(), title: str = ""):
+    """Heatmaps of ``gates`` (units × time) from a :mod:`rnnlab.experiments.gates` trace, under the input.
+
+    ``trace``: dict of ``(T, H)`` arrays. ``x``: the input ``(T, D)``; its first channel is drawn
+    as a line on top, and the steps in ``marks`` as dashed lines through every panel.
+    Sigmoid gates use the scale [0, 1]; ``g``, ``n``, ``c`` and ``h`` a symmetric one. Returns the figure.
+    """
+    x = np.asarray(x)
+    T = len(x)
+    n = len(gates) + 1
+    fig = plt.figure(figsize=(9, 1.2 + 1.45 * len(gates)))
+    grid = fig.add_gridspec(n, 2, width_ratios=[1, 0.015], height_ratios=[0.7] + [1] * len(gates),
+                            hspace=0.12, wspace=0.02, left=0.08, right=0.95, top=0.93, bottom=0.09)
+    axes = [fig.add_subplot(grid[k, 0]) for k in range(n)]
+    top = axes[0]
+    colors = np.where(np.isin(np.arange(T), list(marks)), MARK, "#999999")
+    top.bar(np.arange(T), x[:, 0], width=0.9, color=colors)
+    top.set_ylabel("x_t", rotation=0, ha="right", va="center", fontsize=11)
+    top.set_yticks([])
+    for k, gate in enumerate(gates, start=1):
+        ax = axes[k]
+        values = np.asarray(trace[gate]).T                          # (H, T)
+        if gate in _BOUNDED:
+            kw = dict(vmin=0.0, vmax=1.0, cmap="viridis")
+        else:
+            top_value = max(float(np.abs(values).max()), 1e-6)
+            kw = dict(vmin=-top_value, vmax=top_value, cmap="RdBu_r")
+        image = ax.imshow(values, aspect="auto", interpolation="nearest", origin="lower",
+                          extent=(-0.5, T - 0.5, 0.5, values.shape[0] + 0.5), **kw)
+        ax.set_ylabel(f"{gate}_t", rotation=0, ha="right", va="center", fontsize=11)
+        ax.set_yticks([1, values.shape[0]], ["1", str(values.shape[0])], fontsize=7)
+        bar = fig.colorbar(image, cax=fig.add_subplot(grid[k, 1]))
+        bar.ax.tick_params(labelsize=7)
+    for ax in axes:
+        ax.set_xlim(-0.5, T - 0.5)
+        for m in marks:
+            ax.axvline(m, color=MARK, ls="--", lw=1.2)
+        if ax is not axes[-1]:
+            ax.set_xticklabels([])
+    axes[-1].set_xlabel("time step t   (dashed: the marked steps; rows: hidden units)")
+    if title:
+        top.set_title(title, fontsize=10)
+    return fig
+
+
+def flows_figure(flows: dict, title: str = "", figsize=(7.5, 3.8)):
+    """``||ds_T/ds_t||`` against ``t`` (log y) for several models on one axes.
+
+    ``flows`` maps a model name ("RNN", "LSTM", "GRU") to a :class:`rnnlab.experiments.gradflow.GradientFlow`.
+    Overflow and underflow are marked as in notebook 03. Returns the figure.
+    """
+    fig, ax = plt.subplots(figsize=figsize)
+    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.13, top=0.88)
+    notes = []
+    for name, flow in flows.items():
+        plot_gradient_flow(flow, ax, label=name, color=COLORS.get(name, None) or "#444444",
+                           show_bound=False, notes=False)
+        if flow.overflow_from is not None:
+            notes.append(f"{name}: overflow beyond float32 for t ≤ {flow.overflow_from}")
+    ax.set_ylabel("‖∂s_T / ∂s_t‖₂   (s = h; LSTM: (h, c))")
+    if notes:
+        ax.text(0.02, 0.03, "\n".join(notes), transform=ax.transAxes, color="#d62728", fontsize=9,
+                va="bottom", bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
+    handles, labels = ax.get_legend_handles_labels()
+    keep = [(h, l) for h, l in zip(handles, labels) if l in flows or l.startswith("overflow")]
+    seen = {}
+    for h, l in keep:
+        seen.setdefault(l, h)
+    ax.legend(seen.values(), seen.keys(), fontsize=8, loc="upper left")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def highway_figure(T: int = 100, init: str = "course", scale: float = 1.0, keep_bias: float = 1.0,
+                   hidden_size: int = 32, seed: int = 0):
+    """RNN, LSTM and GRU cells at initialisation, one adding-problem input of length ``T``.
+
+    ``scale`` multiplies every ``W_hh``; ``keep_bias`` is the LSTM's forget-gate bias ``b_f``
+    and the GRU's update-gate bias ``b_z`` (see :func:`rnnlab.experiments.highway.make_cell`).
+    Returns ``(fig, flows)``, ``flows`` a dict name -> GradientFlow.
+    """
+    T = int(T)
+    x, _ = adding_problem(1, max(T, 2), generator=torch.Generator().manual_seed(seed))
+    x = x[0, :T].numpy()                                          # (T, 2)
+    flows = {kind: highway_flow(kind, x, init, scale, hidden_size, keep_bias, seed)
+             for kind in ("RNN", "LSTM", "GRU")}
+    fig = flows_figure(flows, title=(f"untrained cells, {init} init, W_hh × {scale:g}, "
+                                     f"b_f = b_z = {keep_bias:g}, H = {hidden_size}, T = {T}"))
+    return fig, flows
+
+
+def highway_widget(T=100, init="course", scale=1.0, keep_bias=1.0):
+    """``ipywidgets.interact`` callback: draw :func:`highway_figure` and show it."""
+    highway_figure(T, init, scale, keep_bias)
+    plt.show()
+
+
+def long_range_figure(adding: dict, copy: dict, copy_baseline, adding_baseline: float = 1 / 6,
+                      copy_note: str = ""):
+    """Two panels: the adding problem's test MSE and the copy task's cross-entropy against T.
+
+    ``adding`` and ``copy`` map a model name to ``(lengths, scores)``; ``copy_baseline(T)`` is
+    the memoryless cross-entropy, drawn as a dashed curve (the adding baseline as a line).
+    Returns the figure.
+    """
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for name, (lengths, scores) in adding.items():
+        ax.plot(lengths, scores, "o-", color=COLORS.get(name), label=name)
+    ax.axhline(adding_baseline, color="#444444", ls="--", lw=1, label=f"answer 1: MSE 1/6 = {adding_baseline:.3f}")
+    ax.set_yscale("log")
+    ax.set_xlabel("sequence length T")
+    ax.set_ylabel("test MSE")
+    ax.set_title("adding problem", fontsize=10)
+    ax.legend(fontsize=8)
+    all_T = sorted({T for lengths, _ in copy.values() for T in lengths})
+    for name, (lengths, scores) in copy.items():
+        bx.plot(lengths, scores, "o-", color=COLORS.get(name), label=name)
+    if len(all_T) > 1:
+        grid = np.linspace(min(all_T), max(all_T), 100)
+        bx.plot(grid, [copy_baseline(int(round(T))) for T in grid], "--", color="#444444", lw=1,
+                label="memoryless baseline")
+    elif all_T:  # one length: the baseline as a horizontal line across the panel
+        bx.axhline(copy_baseline(all_T[0]), color="#444444", ls="--", lw=1,
+                   label=f"memoryless baseline {copy_baseline(all_T[0]):.3f}")
+    bx.set_xticks(all_T)
+    bx.set_xlabel("number of blanks T")
+    bx.set_ylabel("test cross-entropy per step")
+    bx.set_title("copy task" + (f" ({copy_note})" if copy_note else ""), fontsize=10)
+    bx.set_ylim(bottom=0, top=1.35 * max([copy_baseline(T) for T in all_T] + [max(sc) for _, sc in copy.values()]))
+    bx.legend(fontsize=8, loc="upper right", ncol=2)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,179 @@
+"""The course in a real browser: JupyterLab in headless Chromium, run all cells, move sliders.
+
+For each notebook: open it, clear its outputs, run all cells, check that no cell failed and
+that no widget shows "Error displaying widget"; then move a slider (or type into a box) and
+check that the widget's figure changed and that the numbers it prints match the new value,
+computed here independently. Screenshots of each widget cell, before and after, go to
+``figures/browser/`` (git-ignored): look at them when this test changes.
+
+Needs Debian's ``chromium`` (installed by the test under CI=true) and the ``playwright``
+package (installed by ``make test``); see ``tests/project/browser_lab.py``.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser_lab import ROOT, CHROMIUM_FLAGS, LabPage, LabServer, _in_ci, find_chromium
+
+SHOTS = ROOT / "figures" / "browser"
+NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb"]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if sync_playwright is None:
+        message = "browser test: the playwright package is missing; `make test` installs it"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    chromium = find_chromium()
+    server = LabServer(tmp_path_factory.mktemp("lab"), NOTEBOOKS).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.set_default_timeout(120_000)
+            yield LabPage(page, server)
+            browser.close()
+    finally:
+        server.stop()
+
+
+def _screenshot(locator, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _image(output) -> str:
+    """The src of the (single) figure in a widget's output area: a data: URL of the PNG."""
+    img = output.locator("img").first
+    img.wait_for()
+    return img.get_attribute("src")
+
+
+def _run(lab: LabPage, name: str) -> None:
+    lab.open(name)
+    state = lab.run_all()
+    assert not state["errors"], f"{name}: cells failed in the browser: {state['errors']}"
+    assert lab.page.get_by_text("Error displaying widget").count() == 0, f"{name}: a widget failed to render"
+
+
+def test_the_course_opens_without_first_run_noise(lab):
+    """`make lab` opens on the course, not on "get notified about official Jupyter news?": the
+    course's settings (jupyter-settings/, installed into the environment by `make setup`) answer
+    the question, and the server fetches no news and checks for no update."""
+    # the environment's overrides.json becomes the settings' defaults (a student's own choice still wins)
+    defaults = lab.server.get_json("/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+    assert defaults["properties"]["fetchNews"]["default"] == "false"
+    assert defaults["properties"]["checkForUpdates"]["default"] is False
+    assert lab.server.get_json("/lab/api/news") == {"news": []}
+    assert lab.server.get_json("/lab/api/update") == {"notification": None}
+    lab.page.goto(f"{lab.server.url}/lab?token={lab.server.token}&reset")
+    lab.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget !== undefined")
+    lab.page.evaluate("() => window.jupyterapp.restored")
+    lab.page.wait_for_timeout(5000)          # the question comes as a toast soon after the app restores
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    lab.page.screenshot(path=str(SHOTS / "00-first-start.png"))
+    assert lab.page.get_by_text(re.compile("Jupyter news", re.I)).count() == 0, "the news pop-up is showing"
+    assert lab.page.locator(".Toastify__toast").count() == 0, (
+        "a notification is showing: " + " | ".join(lab.page.locator(".Toastify__toast").all_inner_texts()))
+
+
+def test_notebook_03_gradient_widget_redraws_with_the_new_value(lab):
+    from rnnlab.experiments.gradflow import measure_gradient_flow
+    from rnnlab.plots.gradflow_plots import gradient_flow_caption
+
+    _run(lab, "03-vanishing-gradients.ipynb")
+    cell = lab.widget_cell("flow_widget = widgets.interact")
+    output = cell.locator(".widget-output")
+    caption = output.get_by_text(re.compile(r"^scale \S+, T = "))
+    caption.wait_for()
+    assert caption.inner_text().strip().startswith("scale 1, T = 60:")
+    before = _image(output)
+    _screenshot(cell, "03-widget-before")
+
+    handle = cell.locator(".widget-slider .noUi-handle").first  # "scale of W_hh", step 0.05
+    handle.focus()
+    for _ in range(4):
+        handle.press("ArrowRight")
+    readout = cell.locator(".widget-readout").first
+    lab.page.wait_for_function("(el) => el.textContent.trim() === '1.20'", arg=readout.element_handle())
+    lab.page.wait_for_function(
+        "(el) => el.innerText.includes('scale 1.2, T = 60:')", arg=output.element_handle(), timeout=30_000)
+    lab.wait_for_kernel_idle(30)
+    after = _image(output)
+    _screenshot(cell, "03-widget-after")
+    assert after != before, "the figure did not change when the slider moved"
+    expected = gradient_flow_caption(1.2, 60, measure_gradient_flow(1.2, 60, "tanh", "gaussian", n=32, seed=0))
+    shown = output.get_by_text(re.compile(r"^scale 1\.2, T = 60:")).inner_text().strip()
+    assert shown == expected
+
+
+def test_notebook_07_sampling_widget_answers_a_new_temperature(lab):
+    _run(lab, "07-language-models.ipynb")
+    cell = lab.widget_cell("sampling_widget = widgets.interact")
+    output = cell.locator(".widget-output")
+    prompt = "The default value of the "
+    output.get_by_text("temperature 1.00, top-p 1.00:").wait_for()
+    text_before = output.inner_text()
+    before = _image(output)
+    _screenshot(cell, "07-widget-before")
+
+    sliders = cell.locator(".widget-slider")
+    handle = sliders.nth(0).locator(".noUi-handle")  # temperature, step 0.05, from 1.00
+    handle.focus()
+    for _ in range(10):
+        handle.press("ArrowLeft")
+    readout = sliders.nth(0).locator(".widget-readout")
+    lab.page.wait_for_function("(el) => el.textContent.trim() === '0.50'", arg=readout.element_handle())
+    lab.page.wait_for_function("(el) => el.innerText.includes('temperature 0.50, top-p 1.00:')",
+                               arg=output.element_handle(), timeout=60_000)
+    lab.wait_for_kernel_idle(30)
+    after = _image(output)
+    _screenshot(cell, "07-widget-after")
+    assert after != before, "the next-character chart did not change with the temperature"
+    sample = output.inner_text()
+    assert prompt in sample and sample != text_before
+
+
+def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
+    _run(lab, "09-attention.ipynb")
+    cell = lab.widget_cell("browse = widgets.IntSlider")
+    output = cell.locator(".widget-output")
+    message = output.get_by_text(re.compile(r"^output '"))
+    message.wait_for()
+    first_date = cell.locator(".widget-text input").input_value()
+    before, text_before = _image(output), message.inner_text()
+    assert "✓ correct" in text_before or "✗ expected" in text_before
+    _screenshot(cell, "09-widget-before")
+
+    handle = cell.locator(".widget-slider .noUi-handle").first  # "test date": 0 -> 1
+    handle.focus()
+    handle.press("ArrowRight")
+    lab.page.wait_for_function("([el, old]) => el.value !== old",
+                               arg=[cell.locator(".widget-text input").element_handle(), first_date])
+    lab.page.wait_for_function("([el, old]) => el.innerText.includes(\"output '\") && !el.innerText.includes(old)",
+                               arg=[output.element_handle(), text_before], timeout=30_000)
+    lab.wait_for_kernel_idle(30)
+    assert _image(output) != before, "the heatmap did not change with the next test date"
+
+    box = cell.locator(".widget-text input")
+    box.fill("14 juillet 1987")
+    box.press("Enter")
+    lab.page.wait_for_function("(el) => el.innerText.includes(\"output '1987-07-14'\")",
+                               arg=output.element_handle(), timeout=30_000)
+    lab.wait_for_kernel_idle(30)
+    _screenshot(cell, "09-widget-typed")
+    box.fill("14 juillet 1987 ☃")
+    box.press("Enter")
+    lab.page.wait_for_function("(el) => el.innerText.includes('Cannot read this input')",
+                               arg=output.element_handle(), timeout=30_000)
+    assert "☃" in output.inner_text()
+    assert output.locator("img").count() == 0, "an unreadable input must not leave a stale heatmap"
