@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from rnnlab.byhand.charmodel import init_char_rnn, sample  # noqa: E402
 from rnnlab.data import load_python_docs  # noqa: E402
-from rnnlab.experiments.gradflow import INITS, NONLINEARITIES  # noqa: E402
+from rnnlab.experiments.gradflow import INITS, NONLINEARITIES, measure_gradient_flow  # noqa: E402
 from rnnlab.plots import gradflow_plots as gfplots  # noqa: E402
 from rnnlab.plots.bptt_plots import reach_figure  # noqa: E402
 from rnnlab.plots.memory_plots import draw_memory  # noqa: E402
@@ -75,7 +75,8 @@ def main() -> None:
         for t in (0.05, 0.5, 1.0, 1.5, 3.0)
     ))
     sweep("03 gradient flow", (
-        (lambda s=s, T=T, f=f, i=i: gfplots.gradient_flow_figure(s, T, f, i))
+        (lambda s=s, T=T, f=f, i=i: (lambda flow: (gfplots.gradient_flow_figure(flow), flow))(
+            measure_gradient_flow(s, T, f, i)))
         for s, T, f, i in itertools.product((0.0, 0.5, 1.0, 2.0, 4.0), (1, 60, 300), NONLINEARITIES, INITS)
     ))
     sweep("03 clipping", (

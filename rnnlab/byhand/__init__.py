@@ -22,7 +22,7 @@ module             what is inside
 ``activations``    ``sigmoid``, ``activate``, ``activate_backward``
 ``inputs``         ``check_sequence``: the shape/dtype checks of the sequence functions
 ``charmodel``      ``CharTrainer``, ``Adagrad``, ``sample``: min-char-rnn rebuilt from these pieces
-``reach``          ``late_loss_reach``: how far back a gradient reaches, full vs truncated BPTT
+``reach``          ``late_loss_reach``, ``reach_curves``: how far back a gradient reaches, full vs truncated
 =================  ==============================================================
 """
 from .activations import activate, activate_backward, sigmoid
@@ -38,7 +38,7 @@ from .gru import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .jordan import jordan_backward, jordan_forward, jordan_step_backward, jordan_step_forward
 from .loss import softmax_cross_entropy
 from .lstm import lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
-from .reach import late_loss_reach, reach_problem, truncation_error
+from .reach import late_loss_reach, reach_curves, reach_problem, truncation_error
 from .tbptt import TBPTTUpdate, tbptt
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "jordan_step_backward",
     "jordan_step_forward",
     "late_loss_reach",
+    "reach_curves",
     "lstm_backward",
     "lstm_forward",
     "lstm_step_backward",

@@ -15,6 +15,7 @@ Shapes: ``x (B, T, D)``, ``targets (B, T)``, ``h0 (B, H)``; params as in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,3 +66,17 @@ def truncation_error(x, targets, h0, params: dict, k2s) -> np.ndarray:
     full = late_loss_reach(x, targets, h0, params).dW_hh
     norm = np.linalg.norm(full)
     return np.array([np.linalg.norm(late_loss_reach(x, targets, h0, params, k).dW_hh - full) / norm for k in k2s])
+
+
+@lru_cache(maxsize=32)
+def reach_curves(scale: float, T: int, seed: int):
+    """Full BPTT and TBPTT(1, k2) for every k2 = 1..T on one problem, computed once per scale.
+
+    -> full input norms (T,), truncated input norms {k2: (T,)}, dW_hh errors (T,) for k2 = 1..T.
+    """
+    problem = reach_problem(T=T, scale=scale, seed=seed)
+    full = late_loss_reach(*problem)
+    runs = {k2: late_loss_reach(*problem, k2=k2) for k2 in range(1, T + 1)}
+    norm = np.linalg.norm(full.dW_hh)
+    errors = np.array([np.linalg.norm(runs[k2].dW_hh - full.dW_hh) / norm for k2 in range(1, T + 1)])
+    return full.input_norms, {k2: run.input_norms for k2, run in runs.items()}, errors

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 import torch
+
 from rnnlab.course.runtime import evaluating
 
 
@@ -89,6 +90,15 @@ def encode_prompt(vocab, prompt: str) -> torch.Tensor:
         raise ValueError(f"prompt: expected a non-empty string to start from, got {prompt!r}")
     vocab.check_known(prompt, what="prompt", vocabulary="the model's vocabulary", advice="Remove or replace them.")
     return torch.as_tensor(vocab.encode(prompt))
+
+
+@torch.no_grad()
+def next_logits(model, vocab, prompt: str) -> torch.Tensor:
+    """The model's logits (V,) for the character after ``prompt``."""
+    ids = encode_prompt(vocab, prompt)
+    with evaluating(model):
+        logits, _ = model(ids[None, :].to(next(model.parameters()).device))
+    return logits[0, -1].float().cpu()
 
 
 @torch.no_grad()

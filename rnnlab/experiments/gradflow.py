@@ -23,6 +23,7 @@ measures the same quantity on a torch model with autograd.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -322,6 +323,40 @@ def scalar_rnn_gradient(w: float, b: float, T: int = 20, h0: float = 0.5, target
         dh_dw, dh_db = d * (h + w * dh_dw), d * (1.0 + w * dh_db)
         h = h_new
     return 2.0 * (h - target) * np.array([dh_dw, dh_db])
+
+
+#: A point on the cliff of the one-unit RNN's loss (T = 20, target 0.5), and the step size.
+CLIFF_POINT = (1.489, -0.2)
+CLIFF_LR = 0.05
+
+
+@lru_cache(maxsize=1)
+def cliff_landscape() -> np.ndarray:
+    """The loss of the one-unit RNN on a grid, w in [0, 3] (241 columns), b in [-1, 1] (161 rows)."""
+    w = np.linspace(0.0, 3.0, 241)
+    b = np.linspace(-1.0, 1.0, 161)
+    return scalar_rnn_loss(w[None, :], b[:, None])
+
+
+def clipping_step(threshold: float = 5.0, lr: float = CLIFF_LR, point=CLIFF_POINT) -> dict:
+    """One gradient step of the one-unit RNN from ``point`` on its cliff, raw and clipped by norm.
+
+    Returns ``grad_norm``, ``raw_step`` and ``clipped_step`` (arrays (2,), ``-lr * g`` and
+    ``-lr * clip(g)``), and the loss at the start (``start_loss``) and where each step lands
+    (``raw_loss``, ``clipped_loss``), and the gradient's norm where the raw step lands
+    (``raw_end_grad_norm``).
+    """
+    w0, b0 = point
+    g = scalar_rnn_gradient(w0, b0)
+    clipped, norm = clip_by_norm(g, threshold)
+    raw_step, clipped_step = -lr * g, -lr * clipped
+    start = float(scalar_rnn_loss(w0, b0))
+    with np.errstate(all="ignore"):
+        raw_loss = float(scalar_rnn_loss(w0 + raw_step[0], b0 + raw_step[1]))
+        clipped_loss = float(scalar_rnn_loss(w0 + clipped_step[0], b0 + clipped_step[1]))
+        raw_end_grad = float(np.linalg.norm(scalar_rnn_gradient(w0 + raw_step[0], b0 + raw_step[1])))
+    return dict(grad_norm=norm, raw_step=raw_step, clipped_step=clipped_step, start_loss=start,
+                raw_loss=raw_loss, clipped_loss=clipped_loss, raw_end_grad_norm=raw_end_grad)
 
 
 # ---------------------------------------------------------------- torch models

@@ -25,6 +25,7 @@ from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.rnn_cell import RNNCell
+from rnnlab.tasks.adding import adding_problem
 
 KINDS = ("RNN", "LSTM", "GRU")
 #: "course": orthogonal W_hh blocks, Xavier W_ih, zero biases, LSTM forget bias 1
@@ -127,3 +128,17 @@ def highway_flow(kind: str, x, init: str = "course", scale: float = 1.0, hidden_
         raise ValueError(f"highway_flow: expected one sequence x of shape (T, D), got {x.shape}")
     cell = make_cell(kind, x.shape[1], hidden_size, init, scale, keep_bias, seed)
     return cell_flow(cell, x, init, scale)
+
+
+def highway_flows(T: int = 100, init: str = "course", scale: float = 1.0, keep_bias: float = 1.0,
+                  hidden_size: int = 32, seed: int = 0) -> dict:
+    """RNN, LSTM and GRU cells at initialisation on one adding-problem input of length ``T``:
+    ``{"RNN": GradientFlow, "LSTM": ..., "GRU": ...}`` (notebook 04's widget and figures).
+
+    ``scale`` multiplies every ``W_hh``; ``keep_bias`` is the LSTM's forget-gate bias ``b_f``
+    and the GRU's update-gate bias ``b_z`` (see :func:`make_cell`).
+    """
+    T = int(T)
+    x, _ = adding_problem(1, max(T, 2), generator=torch.Generator().manual_seed(seed))
+    x = x[0, :T].numpy()                                          # (T, 2)
+    return {kind: highway_flow(kind, x, init, scale, hidden_size, keep_bias, seed) for kind in ("RNN", "LSTM", "GRU")}

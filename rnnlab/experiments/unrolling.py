@@ -102,3 +102,17 @@ def jordan_influence(x: np.ndarray, params: dict) -> np.ndarray:
         d = (1 - hs[:, t] ** 2) * (tangents[-1] @ params["W_yh"].T)
         tangents.append(d @ params["W_hy"].T)
     return _influence(tangents)
+
+
+#: The sizes of notebook 01's untrained networks: inputs D, hidden H, outputs V, batch B.
+D, H, V, B = 4, 32, 4, 8
+
+
+def influence_curves(scale: float, T: int, seed: int = 0) -> dict:
+    """``{"Elman": (T,), "Jordan": (T,)}``: the first input's influence at each step."""
+    x = np.random.default_rng(seed).normal(size=(B, T, D))
+    elman, jordan = random_elman(D, H, scale, seed), random_jordan(D, H, V, scale, seed)
+    return {
+        "Elman": elman_influence(x, elman),
+        "Jordan": jordan_influence(x, jordan),
+    }

@@ -23,11 +23,14 @@ Shapes: y_{i-1} (B,) ids; s (B, H); h = memory.outputs (B, S, H); c (B, H); logi
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
 from rnnlab.models.attention import AdditiveAttention, Attention, LuongAttention
-from rnnlab.models.seq2seq import Decoder, Memory
+from rnnlab.models.seq2seq import BOS, EOS, PAD, Decoder, Memory, greedy_decode
 
 
 def _keys(attention: Attention, memory: Memory) -> torch.Tensor:
@@ -81,3 +84,44 @@ class LuongDecoder(Decoder):
         h_tilde = torch.tanh(self.W_c(torch.cat([c, s], -1)))  # (B, H)
         self.alpha = alpha.detach()
         return self.out(h_tilde), (*cell_state, h_tilde)
+
+
+#: How special ids are written where a token is shown.
+SPECIAL_LABELS = {PAD: "⟨pad⟩", BOS: "⟨bos⟩", EOS: "⟨eos⟩"}
+
+
+@dataclass
+class Alignment:
+    """Where each output token of one greedy decoding looked: ``alpha`` (L, S), row i over the source.
+
+    ``labels`` names the L output tokens (⟨eos⟩ included); ``output`` is the decoded string,
+    ``p`` its probability; ``cut`` is True when no ⟨eos⟩ came within ``max_len`` steps.
+    """
+
+    source: str
+    output: str
+    labels: list
+    alpha: torch.Tensor
+    p: float
+    cut: bool
+
+
+@torch.no_grad()
+def align(model, src_vocab, tgt_vocab, text: str, max_len: int = 14) -> Alignment:
+    """Decode ``text`` greedily with a seq2seq model whose decoder attends (``BahdanauDecoder``,
+    ``LuongDecoder``: it keeps its last weights in ``.alpha``) and return the :class:`Alignment`.
+
+    Raises ``TypeError`` for a decoder without attention and ``ValueError`` (from ``src_vocab``)
+    for characters outside the vocabulary.
+    """
+    if not hasattr(model.decoder, "alpha"):
+        raise TypeError(f"align: expected a model with an attention decoder (one that keeps .alpha), "
+                        f"got {type(model.decoder).__name__}")
+    src, lengths = src_vocab.encode([text])
+    device = next(model.parameters()).device
+    ids, logp, alpha = greedy_decode(model, src.to(device), lengths.to(device), max_len=max_len, return_alpha=True)
+    ids = ids[0].tolist()
+    steps = ids.index(EOS) + 1 if EOS in ids else len(ids)  # the steps the decoder really took
+    return Alignment(source=text, output=tgt_vocab.decode(ids),
+                     labels=[SPECIAL_LABELS.get(i) or tgt_vocab.itos[i] for i in ids[:steps]],
+                     alpha=alpha[0, :steps].cpu(), p=math.exp(float(logp[0])), cut=EOS not in ids)

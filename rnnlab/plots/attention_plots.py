@@ -14,10 +14,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnlab.models.seq2seq import BOS, EOS, PAD, greedy_decode
-
-#: How special ids are written on an axis.
-SPECIAL_LABELS = {PAD: "⟨pad⟩", BOS: "⟨bos⟩", EOS: "⟨eos⟩"}
+from rnnlab.models.attention_decoders import align
 #: What the three metrics of the length experiment are called on the y axes.
 METRICS = {"exact": "exact match (%)", "bleu": "character BLEU", "chrf": "chrF"}
 #: Longest input the widget decodes; longer text is refused with a message, not drawn.
@@ -83,7 +80,8 @@ def alignment_figsize(S: int, L: int) -> tuple[float, float]:
 
 def alignment_figure(model, src_vocab, tgt_vocab, text: str, reference: str | None = None, max_len: int = 14,
                      max_chars: int = MAX_CHARS, title: str = ""):
-    """Widget callback: decode ``text`` greedily and draw where each output character looked.
+    """Widget callback: decode ``text`` greedily (:func:`rnnlab.models.attention_decoders.align`)
+    and draw where each output character looked.
 
     model: a :class:`rnnlab.models.seq2seq.Seq2Seq` whose decoder keeps its weights in ``.alpha``
     (``BahdanauDecoder``, ``LuongDecoder``); ``text`` is stripped and lower-cased first.
@@ -104,22 +102,16 @@ def alignment_figure(model, src_vocab, tgt_vocab, text: str, reference: str | No
         return None, (f"That is {len(text)} characters; the widget draws inputs of at most {max_chars} "
                       f"(the longest dates the model was trained on have about 35). Shorten it.")
     try:
-        src, lengths = src_vocab.encode([text])
+        found = align(model, src_vocab, tgt_vocab, text, max_len=max_len)
     except ValueError as err:
         return None, f"Cannot read this input: {err}"
-    device = next(model.parameters()).device
-    ids, logp, alpha = greedy_decode(model, src.to(device), lengths.to(device), max_len=max_len, return_alpha=True)
-    ids = ids[0].tolist()
-    steps = ids.index(EOS) + 1 if EOS in ids else len(ids)  # the steps the decoder really took
-    labels = [SPECIAL_LABELS.get(i) or tgt_vocab.itos[i] for i in ids[:steps]]
-    out = tgt_vocab.decode(ids)
-    message = f"output {out!r}   p = {float(np.exp(float(logp[0]))):.3f}"
-    if EOS not in ids:
+    message = f"output {found.output!r}   p = {found.p:.3f}"
+    if found.cut:
         message += f"   (no ⟨eos⟩ within {max_len} steps: the output was cut)"
     if reference is not None:
-        message += "   ✓ correct" if out == reference else f"   ✗ expected {reference!r}"
-    fig, ax = plt.subplots(figsize=alignment_figsize(len(text), steps))
-    draw_alignment(alpha[0, :steps].cpu(), text, labels, ax=ax, title=title or f"{text!r} → {out!r}")
+        message += "   ✓ correct" if found.output == reference else f"   ✗ expected {reference!r}"
+    fig, ax = plt.subplots(figsize=alignment_figsize(len(text), len(found.labels)))
+    draw_alignment(found.alpha, text, found.labels, ax=ax, title=title or f"{text!r} → {found.output!r}")
     return fig, message
 
 

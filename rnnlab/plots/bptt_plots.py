@@ -11,14 +11,12 @@ slider value.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
 
 from rnnlab.byhand.charmodel import sample, smooth
-from rnnlab.byhand.reach import late_loss_reach, reach_problem
+from rnnlab.byhand.reach import reach_curves
 from rnnlab.plots.unrolled_plots import _node
 
 FULL, TRUNC, CUT = "#1f77b4", "#d62728", "#eeeeee"
@@ -57,20 +55,6 @@ def draw_backward(T: int = 4, ax=None):
     return ax
 
 
-@lru_cache(maxsize=32)
-def _reach_curves(scale: float, T: int, seed: int):
-    """Full BPTT and TBPTT(1, k2) for every k2 = 1..T on one problem, computed once per scale.
-
-    -> full input norms (T,), truncated input norms {k2: (T,)}, dW_hh errors (T,) for k2 = 1..T.
-    """
-    problem = reach_problem(T=T, scale=scale, seed=seed)
-    full = late_loss_reach(*problem)
-    runs = {k2: late_loss_reach(*problem, k2=k2) for k2 in range(1, T + 1)}
-    norm = np.linalg.norm(full.dW_hh)
-    errors = np.array([np.linalg.norm(runs[k2].dW_hh - full.dW_hh) / norm for k2 in range(1, T + 1)])
-    return full.input_norms, {k2: run.input_norms for k2, run in runs.items()}, errors
-
-
 def reach_figure(k2: int = 10, scale: float = 2.0, T: int = 40, seed: int = 0):
     """Two panels for a random Elman RNN (``W_hh`` scaled by ``scale``) on ``T`` steps.
 
@@ -80,7 +64,7 @@ def reach_figure(k2: int = 10, scale: float = 2.0, T: int = 40, seed: int = 0):
     """
     T = max(int(T), 2)
     k2 = int(min(max(int(k2), 1), T))
-    full, truncated_by_k2, errors = _reach_curves(float(scale), T, int(seed))
+    full, truncated_by_k2, errors = reach_curves(float(scale), T, int(seed))
     truncated = truncated_by_k2[k2]
     back = np.arange(T)  # steps back from the last input
     full_b, trunc_b = full[::-1], truncated[::-1]

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
-from rnnlab.experiments.highway import highway_flow
+from rnnlab.experiments.highway import highway_flows
 from rnnlab.plots.gradflow_plots import plot_gradient_flow
-from rnnlab.tasks.adding import adding_problem
 
 #: One colour per model, the same in every figure of notebook 04.
 COLORS = {"RNN": "#d62728", "LSTM": "#1f77b4", "GRU": "#2ca02c"}
@@ -95,27 +93,18 @@ def flows_figure(flows: dict, title: str = "", figsize=(7.5, 3.8)):
     return fig
 
 
-def highway_figure(T: int = 100, init: str = "course", scale: float = 1.0, keep_bias: float = 1.0,
-                   hidden_size: int = 32, seed: int = 0):
-    """RNN, LSTM and GRU cells at initialisation, one adding-problem input of length ``T``.
-
-    ``scale`` multiplies every ``W_hh``; ``keep_bias`` is the LSTM's forget-gate bias ``b_f``
-    and the GRU's update-gate bias ``b_z`` (see :func:`rnnlab.experiments.highway.make_cell`).
-    Returns ``(fig, flows)``, ``flows`` a dict name -> GradientFlow.
-    """
-    T = int(T)
-    x, _ = adding_problem(1, max(T, 2), generator=torch.Generator().manual_seed(seed))
-    x = x[0, :T].numpy()                                          # (T, 2)
-    flows = {kind: highway_flow(kind, x, init, scale, hidden_size, keep_bias, seed)
-             for kind in ("RNN", "LSTM", "GRU")}
-    fig = flows_figure(flows, title=(f"untrained cells, {init} init, W_hh × {scale:g}, "
-                                     f"b_f = b_z = {keep_bias:g}, H = {hidden_size}, T = {T}"))
-    return fig, flows
+def highway_figure(flows: dict, keep_bias: float, hidden_size: int = 32):
+    """Draw the gradient highway of RNN, LSTM and GRU measured by
+    :func:`rnnlab.experiments.highway.highway_flows` (``flows``, with the ``keep_bias`` and
+    ``hidden_size`` it was measured with, for the title). Returns the figure."""
+    any_flow = next(iter(flows.values()))
+    return flows_figure(flows, title=(f"untrained cells, {any_flow.init} init, W_hh × {any_flow.scale:g}, "
+                                      f"b_f = b_z = {keep_bias:g}, H = {hidden_size}, T = {any_flow.T}"))
 
 
 def highway_widget(T=100, init="course", scale=1.0, keep_bias=1.0):
-    """``ipywidgets.interact`` callback: draw :func:`highway_figure` and show it."""
-    highway_figure(T, init, scale, keep_bias)
+    """``ipywidgets.interact`` callback: measure the highway, draw it and show it."""
+    highway_figure(highway_flows(T, init, scale, keep_bias), keep_bias)
     plt.show()
 
 

@@ -1,21 +1,20 @@
 """Drawing for notebook 03 (vanishing and exploding gradients), widget callbacks included.
 
-Each ``*_figure`` function computes with :mod:`rnnlab.experiments.gradflow`, draws a new matplotlib
-figure and returns ``(fig, result)``; it never raises for any slider value: overflow,
-``inf`` and ``nan`` are drawn at the edge of the plot with a marker and a note. Each
-``*_widget`` function is the same figure for ``ipywidgets.interact``: it shows the
-figure and returns ``None`` (so ``interact`` displays nothing twice).
+The measurements are :mod:`rnnlab.experiments.gradflow`'s; this module only draws them. Each
+``*_figure`` function draws a new matplotlib figure and never raises for any slider value:
+overflow, ``inf`` and ``nan`` are drawn at the edge of the plot with a marker and a note.
+Each ``*_widget`` function is an ``ipywidgets.interact`` callback: it measures (by calling
+``rnnlab.experiments.gradflow``), draws, shows the figure and returns ``None`` (so
+``interact`` displays nothing twice).
 """
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from functools import lru_cache
-
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from rnnlab.experiments.gradflow import (
-    CEILING, clip_by_norm, measure_gradient_flow, scalar_rnn_gradient, scalar_rnn_loss,
+    CEILING, CLIFF_LR, CLIFF_POINT, GradientFlow, cliff_landscape, clipping_step, measure_gradient_flow,
 )
 
 #: Norms below this are drawn at it (log axes cannot show 0).
@@ -87,10 +86,10 @@ def plot_gradient_flow(flow, ax, label: str | None = None, color: str = MEASURED
     return ax
 
 
-def gradient_flow_figure(scale: float = 1.0, T: int = 50, nonlinearity: str = "tanh",
-                         init: str = "gaussian", n: int = 32, seed: int = 0):
-    """Measure and draw the gradient flow for one slider setting. Returns ``(fig, flow)``."""
-    flow = measure_gradient_flow(scale, int(T), nonlinearity, init, n=n, seed=seed)
+def gradient_flow_figure(flow: GradientFlow):
+    """Draw one measured gradient flow (:func:`rnnlab.experiments.gradflow.measure_gradient_flow`),
+    its bound and its verdict. Returns the figure."""
+    nonlinearity, init, scale = flow.nonlinearity, flow.init, flow.scale
     fig, ax = plt.subplots(figsize=(7.5, 4))
     fig.subplots_adjust(left=0.11, right=0.98, bottom=0.12, top=0.86)  # fixed: tight_layout costs a draw
     plot_gradient_flow(flow, ax)
@@ -101,7 +100,7 @@ def gradient_flow_figure(scale: float = 1.0, T: int = 50, nonlinearity: str = "t
         f"σ_max = {flow.sigma_max:.2f}\n"
         f"sufficient condition γ σ_max = {factor:.2f} < 1 {cond};  measured: {flow.verdict}", fontsize=10)
     ax.legend(loc="upper left" if flow.verdict != "explodes" else "center left", fontsize=8)
-    return fig, flow
+    return fig
 
 
 def gradient_flow_caption(scale: float, T: int, flow) -> str:
@@ -112,25 +111,13 @@ def gradient_flow_caption(scale: float, T: int, flow) -> str:
 
 def gradient_flow_widget(scale=1.0, T=50, nonlinearity="tanh", init="gaussian"):
     """``ipywidgets.interact`` callback: draw :func:`gradient_flow_figure`, show it and its numbers."""
-    _, flow = gradient_flow_figure(scale, T, nonlinearity, init)
+    flow = measure_gradient_flow(scale, int(T), nonlinearity, init)
+    gradient_flow_figure(flow)
     plt.show()
     print(gradient_flow_caption(scale, T, flow))
 
 
 # ---------------------------------------------------------------- clipping
-
-#: A point on the cliff of the one-unit RNN's loss (T = 20, target 0.5), and the step size.
-CLIFF_POINT = (1.489, -0.2)
-CLIFF_LR = 0.05
-
-
-@lru_cache(maxsize=1)
-def _cliff_landscape() -> np.ndarray:
-    """The loss of the one-unit RNN on a grid, w in [0, 3] (columns), b in [-1, 1] (rows)."""
-    w = np.linspace(0.0, 3.0, 241)
-    b = np.linspace(-1.0, 1.0, 161)
-    return scalar_rnn_loss(w[None, :], b[:, None])
-
 
 def clipping_figure(threshold: float = 5.0, lr: float = CLIFF_LR, point=CLIFF_POINT):
     """The cliff of a one-unit RNN, the raw gradient step from ``point``, and the clipped one.
@@ -142,21 +129,14 @@ def clipping_figure(threshold: float = 5.0, lr: float = CLIFF_LR, point=CLIFF_PO
     ``clipped_loss``, ``start_loss`` and ``raw_end_grad_norm`` (the gradient where the raw
     step lands).
     """
+    info = clipping_step(threshold, lr, point)
     w0, b0 = point
-    g = scalar_rnn_gradient(w0, b0)
-    clipped, norm = clip_by_norm(g, threshold)
-    raw_step, clipped_step = -lr * g, -lr * clipped
-    start = float(scalar_rnn_loss(w0, b0))
-    with np.errstate(all="ignore"):
-        raw_loss = float(scalar_rnn_loss(w0 + raw_step[0], b0 + raw_step[1]))
-        clipped_loss = float(scalar_rnn_loss(w0 + clipped_step[0], b0 + clipped_step[1]))
-        raw_end_grad = float(np.linalg.norm(scalar_rnn_gradient(w0 + raw_step[0], b0 + raw_step[1])))
-    info = dict(grad_norm=norm, raw_step=raw_step, clipped_step=clipped_step, start_loss=start,
-                raw_loss=raw_loss, clipped_loss=clipped_loss, raw_end_grad_norm=raw_end_grad)
+    raw_step, clipped_step, norm = info["raw_step"], info["clipped_step"], info["grad_norm"]
+    raw_loss, clipped_loss, raw_end_grad = info["raw_loss"], info["clipped_loss"], info["raw_end_grad_norm"]
 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw=dict(width_ratios=[1.4, 1]))
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.91, wspace=0.3)
-    image = ax.imshow(_cliff_landscape(), extent=(0.0, 3.0, -1.0, 1.0), origin="lower",
+    image = ax.imshow(cliff_landscape(), extent=(0.0, 3.0, -1.0, 1.0), origin="lower",
                       aspect="auto", cmap="viridis", interpolation="nearest")
     fig.colorbar(image, ax=ax, label="loss (h_20 − 0.5)²")
     ax.plot([w0], [b0], "o", color="white", mec="black", ms=7, zorder=5)

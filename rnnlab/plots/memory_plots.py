@@ -1,23 +1,11 @@
-"""How long an untrained RNN remembers its first input (notebook 01's figure and widget)."""
+"""How long an untrained RNN remembers its first input (notebook 01's widget): drawing only;
+the measurement is :func:`rnnlab.experiments.unrolling.influence_curves`."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnnlab.experiments.unrolling import elman_influence, jordan_influence, random_elman, random_jordan
-
-D, H, V, B = 4, 32, 4, 8
-
-
-def influence_curves(scale: float, T: int, seed: int = 0) -> dict:
-    """``{"Elman": (T,), "Jordan": (T,)}``: the first input's influence at each step."""
-    x = np.random.default_rng(seed).normal(size=(B, T, D))
-    elman, jordan = random_elman(D, H, scale, seed), random_jordan(D, H, V, scale, seed)
-    return {
-        "Elman": elman_influence(x, elman),
-        "Jordan": jordan_influence(x, jordan),
-    }
-
+from rnnlab.experiments.unrolling import influence_curves
 
 def draw_memory(scale: float = 1.0, T: int = 30, seed: int = 0):
     """Widget callback: influence of ``x_1`` on every later state, log scale; returns the figure."""

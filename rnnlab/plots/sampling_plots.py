@@ -9,21 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from rnnlab.course.runtime import evaluating
-from rnnlab.decoding.sampling import encode_prompt, generate, next_distribution
+from rnnlab.decoding.sampling import generate, next_distribution, next_logits
 
 
 def _label(ch: str) -> str:
     return {"\n": "\\n", " ": "␣", "\t": "\\t"}.get(ch, ch)
-
-
-@torch.no_grad()
-def next_logits(model, vocab, prompt: str) -> torch.Tensor:
-    """The model's logits (V,) for the character after ``prompt``."""
-    ids = encode_prompt(vocab, prompt)
-    with evaluating(model):
-        logits, _ = model(ids[None, :].to(next(model.parameters()).device))
-    return logits[0, -1].float().cpu()
 
 
 def draw_distribution(ax, probs, vocab, *, top: int = 20, title: str = "", color: str = "C0", order=None):

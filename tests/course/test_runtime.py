@@ -128,7 +128,7 @@ def _decoders():
     from rnnlab.models.forecaster import LSTMForecaster, predict
     from rnnlab.models.name_classifier import NameClassifier, predict_proba
     from rnnlab.models.seq2seq import Seq2Seq, greedy_decode, sequence_logprob
-    from rnnlab.plots.sampling_plots import next_logits
+    from rnnlab.decoding.sampling import next_logits
 
     torch.manual_seed(0)
     vocab = CharVocab.from_text("hello world")
@@ -140,7 +140,7 @@ def _decoders():
     forecaster = LSTMForecaster(horizon=2, hidden=8, mean=0.0, std=1.0)
     return [
         ("classify.predict_proba", names, lambda: predict_proba(names, vocab, ["hello", "world"])),
-        ("plots.sampling.next_logits", lm, lambda: next_logits(lm, vocab, "hel")),
+        ("decoding.sampling.next_logits", lm, lambda: next_logits(lm, vocab, "hel")),
         ("seq2seq.greedy_decode", s2s, lambda: greedy_decode(s2s, src, lengths, max_len=4)),
         ("seq2seq.sequence_logprob", s2s, lambda: sequence_logprob(s2s, src, lengths, tgt)),
         ("beam.beam_decode", s2s, lambda: beam_decode(s2s, src, lengths, beam_width=2, max_len=4)),

@@ -93,7 +93,8 @@ def test_keep_bias_opens_the_gru_highway():
     (1, "course", 0.0, -3.0), (300, "course", 4.0, 6.0), (300, "torch", 0.0, -3.0), (2, "torch", 4.0, 6.0),
 ])
 def test_highway_widget_extremes_draw(T, init, scale, bias):
-    fig, flows = gplots.highway_figure(T, init, scale, bias)
+    flows = highway.highway_flows(T, init, scale, bias)
+    fig = gplots.highway_figure(flows, keep_bias=bias)
     assert set(flows) == {"RNN", "LSTM", "GRU"} and all(len(f.norms) == T + 1 for f in flows.values())
     plt.close(fig)
     gplots.highway_widget(T, init, scale, bias)   # shows (Agg: nothing) and returns None
@@ -101,8 +102,8 @@ def test_highway_widget_extremes_draw(T, init, scale, bias):
 
 
 def test_highway_overflow_is_marked_not_raised():
-    _, flows = gplots.highway_figure(300, "course", 4.0, 1.0)
-    plt.close("all")
+    flows = highway.highway_flows(300, "course", 4.0, 1.0)
+    plt.close(gplots.highway_figure(flows, keep_bias=1.0))
     assert flows["RNN"].overflow_from is not None
 
 

@@ -112,7 +112,8 @@ def test_hidden_gradient_norms_vanish_with_length():
 def test_widget_callbacks_survive_every_extreme_corner():
     overflowed = 0
     for scale, T, f, init in itertools.product((0.0, 4.0), (1, 300), gradflow.NONLINEARITIES, gradflow.INITS):
-        fig, flow = gfplots.gradient_flow_figure(scale, T, f, init)
+        flow = gradflow.measure_gradient_flow(scale, T, f, init)
+        fig = gfplots.gradient_flow_figure(flow)
         fig.canvas.draw()
         plt.close(fig)
         assert flow.norms.shape == (T + 1,)
@@ -125,7 +126,7 @@ def test_widget_callbacks_survive_every_extreme_corner():
         fig, info = gfplots.clipping_figure(threshold)
         fig.canvas.draw()
         plt.close(fig)
-        assert np.linalg.norm(info["clipped_step"]) <= gfplots.CLIFF_LR * threshold * (1 + 1e-12)
+        assert np.linalg.norm(info["clipped_step"]) <= gradflow.CLIFF_LR * threshold * (1 + 1e-12)
     gfplots.gradient_flow_widget(4.0, 300, "linear", "gaussian")  # the interact callbacks themselves
     gfplots.clipping_widget(1e-2)
     plt.close("all")

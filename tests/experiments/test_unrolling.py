@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.plots.memory_plots import draw_memory, influence_curves
+from rnnlab.experiments.unrolling import influence_curves
+from rnnlab.plots.memory_plots import draw_memory
 from rnnlab.plots.unrolled_plots import draw_unrolled
 from rnnlab.experiments.unrolling import (elman_influence, elman_states, jordan_influence, jordan_states,
                               random_elman, random_jordan)
