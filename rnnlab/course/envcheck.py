@@ -89,7 +89,7 @@ def check_python(version: tuple[int, int] | None = None) -> Check:
                  f"on another Python, results may differ from the stored ones, or packages fail to install")
 
 
-def _tested_versions(path: Path = CONSTRAINTS) -> dict[str, str]:
+def tested_versions(path: Path = CONSTRAINTS) -> dict[str, str]:
     """``{distribution name (normalised): version}`` from ``constraints.txt``; empty if absent."""
     if not path.is_file():
         return {}
@@ -103,7 +103,7 @@ def _tested_versions(path: Path = CONSTRAINTS) -> dict[str, str]:
 
 def check_tested_versions(path: Path = CONSTRAINTS) -> Check | None:
     """Are the installed libraries the ones the stored outputs were made with? None without ``path``."""
-    pins = _tested_versions(path)
+    pins = tested_versions(path)
     if not pins:
         return None
     differ = []

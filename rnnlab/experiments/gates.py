@@ -1,9 +1,9 @@
 """Read the gates of a (trained) LSTM or GRU cell over one input sequence.
 
 ``LSTMCell.step`` and ``GRUCell.step`` return only the new state; these functions run the
-same recurrence one step at a time and keep every intermediate, for drawing (notebook 04).
-They use the cell's own ``project_input`` and weights, and the result's ``h`` equals what
-the layer computes (tested in ``tests/experiments/test_gates.py``)::
+cell one step at a time and keep what its ``gates`` method returns at every step, for drawing
+(notebook 04). The gate equations live once, in the cells (``rnnlab.nn``); the result's ``h``
+equals what the layer computes (tested in ``tests/experiments/test_gates.py``)::
 
     trace = lstm_gates(model.rnn.cells[0], x[0])     # x[0]: (T, D) -> dict of (T, H) arrays
     trace["f"]                                       # the forget gate f_t of every unit
@@ -41,18 +41,14 @@ def lstm_gates(cell: LSTMCell, x) -> dict:
         raise TypeError(f"lstm_gates: expected an rnnlab.nn.LSTMCell, got {type(cell).__name__}")
     x = _sequence(cell, x)
     H = cell.hidden_size
-    with torch.no_grad():                                   # reading, not training
-        xp = cell.project_input(x)                          # (T, 4H): W_ih x_t + b_ih + b_hh
-    h, c = x.new_zeros(H), x.new_zeros(H)
+    h, c = x.new_zeros(1, H), x.new_zeros(1, H)
     out = {k: [] for k in "ifgoch"}
-    for xp_t in xp:
-        gates = xp_t + cell.weight_hh.detach() @ h          # (4H,)
-        i, f, g, o = gates.chunk(4)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-        c = f * c + i * g
-        h = o * torch.tanh(c)
-        for k, v in zip("ifgoch", (i, f, g, o, c, h)):
-            out[k].append(v)
+    with torch.no_grad():                                   # reading, not training
+        for xp_t in cell.project_input(x):                  # (T, 4H): W_ih x_t + b_ih + b_hh
+            i, f, g, o = cell.gates(xp_t[None], (h, c))      # each (1, H): the cell's own equations
+            h, c = cell.step(xp_t[None], (h, c))
+            for k, v in zip("ifgoch", (i, f, g, o, c, h)):
+                out[k].append(v[0])
     return {k: torch.stack(v).cpu().numpy() for k, v in out.items()}
 
 
@@ -67,23 +63,14 @@ def gru_gates(cell: GRUCell, x) -> dict:
         raise TypeError(f"gru_gates: expected an rnnlab.nn.GRUCell, got {type(cell).__name__}")
     x = _sequence(cell, x)
     H = cell.hidden_size
-    with torch.no_grad():                                   # reading, not training
-        xp = cell.project_input(x)                          # (T, 3H): W_ih x_t + b_ih
-    W_rz, W_n = cell.weight_hh.detach().split([2 * H, H])
-    b_hh = cell.bias_hh.detach() if cell.bias_hh is not None else x.new_zeros(3 * H)
-    b_rz, b_n = b_hh.split([2 * H, H])
-    h = x.new_zeros(H)
+    h = x.new_zeros(1, H)
     out = {k: [] for k in "rznh"}
-    for xp_t in xp:
-        x_rz, x_n = xp_t.split([2 * H, H])
-        r, z = torch.sigmoid(x_rz + W_rz @ h + b_rz).chunk(2)
-        if cell.convention == "torch":
-            n = torch.tanh(x_n + r * (W_n @ h + b_n))
-        else:
-            n = torch.tanh(x_n + W_n @ (r * h) + b_n)
-        h = (1 - z) * h + z * n if cell.convention == "chung" else (1 - z) * n + z * h
-        for k, v in zip("rznh", (r, z, n, h)):
-            out[k].append(v)
+    with torch.no_grad():                                   # reading, not training
+        for xp_t in cell.project_input(x):                  # (T, 3H): W_ih x_t + b_ih
+            r, z, n = cell.gates(xp_t[None], (h,))          # each (1, H): the cell's own equations
+            (h,) = cell.step(xp_t[None], (h,))
+            for k, v in zip("rznh", (r, z, n, h)):
+                out[k].append(v[0])
     return {k: torch.stack(v).cpu().numpy() for k, v in out.items()}
 
 

@@ -48,8 +48,10 @@ class GRUCell(RecurrentCell):
     def extra_repr(self) -> str:
         return super().extra_repr() + f", convention={self.convention!r}"
 
-    def step(self, xp_t: torch.Tensor, state: tuple) -> tuple:
-        """xp_t (n, 3H) = W_ih x_t + b_ih; state (h_{t-1},) (n, H) -> (h_t,)."""
+    def gates(self, xp_t: torch.Tensor, state: tuple) -> tuple:
+        """The reset gate r, update gate z and candidate n, each (n, H), for xp_t (n, 3H) =
+        W_ih x_t + b_ih and state (h_{t-1},), in the cell's convention; what ``step`` computes
+        with, and what notebook 04 draws."""
         (h,) = state
         H = self.hidden_size
         x_rz, x_n = xp_t.split([2 * H, H], 1)
@@ -63,6 +65,12 @@ class GRUCell(RecurrentCell):
             b_rz, b_n = b.split([2 * H, H]) if b is not None else (None, None)
             r, z = torch.sigmoid(x_rz + F.linear(h, W_rz, b_rz)).chunk(2, 1)
             n = torch.tanh(x_n + F.linear(r * h, W_n, b_n))
+        return r, z, n
+
+    def step(self, xp_t: torch.Tensor, state: tuple) -> tuple:
+        """xp_t (n, 3H) = W_ih x_t + b_ih; state (h_{t-1},) (n, H) -> (h_t,)."""
+        (h,) = state
+        r, z, n = self.gates(xp_t, state)
         if self.convention == "chung":
             return ((1 - z) * h + z * n,)
         return ((1 - z) * n + z * h,)

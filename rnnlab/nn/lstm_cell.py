@@ -34,13 +34,17 @@ class LSTMCell(RecurrentCell):
         super().__init__(input_size, hidden_size, bias, device, dtype)
         self.fused = fused
 
+    def gates(self, xp_t: torch.Tensor, state: tuple) -> tuple:
+        """The gates (i, f, g, o), each (n, H), for xp_t (n, 4H) = W_ih x_t + b_ih + b_hh and
+        state (h_{t-1}, c_{t-1}); what ``step`` computes with, and what notebook 04 draws."""
+        a = torch.addmm(xp_t, state[0], self.weight_hh.t())  # (n, 4H): all four gates, one matmul
+        i, f, g, o = a.chunk(4, 1)
+        return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+
     def step(self, xp_t: torch.Tensor, state: tuple) -> tuple:
         """xp_t (n, 4H) = W_ih x_t + b_ih + b_hh; state (h_{t-1}, c_{t-1}) (n, H) -> (h_t, c_t)."""
-        h, c = state
-        gates = torch.addmm(xp_t, h, self.weight_hh.t())  # (n, 4H): all four gates, one matmul
-        i, f, g, o = gates.chunk(4, 1)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-        c = f * c + i * g
+        i, f, g, o = self.gates(xp_t, state)
+        c = f * state[1] + i * g
         h = o * torch.tanh(c)
         return h, c
 

@@ -63,19 +63,13 @@ def test_every_file_names_the_same_tested_pythons():
     assert f"python{requires.replace(' ', '')}" == "python>=3.11,<3.14"
 
 
-def _constraints() -> dict:
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version.strip()
-    return pins
-
-
 def test_constraints_pin_every_dependency_inside_its_range():
     from packaging.requirements import Requirement
 
-    pins = _constraints()
+    from rnnlab.course.envcheck import tested_versions
+
+    pins = tested_versions(ROOT / "constraints.txt")
+    assert len(pins) == len([l for l in (ROOT / "constraints.txt").read_text().splitlines() if "==" in l])
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
     for line in declared:
