@@ -12,6 +12,7 @@ package (installed by ``make test``); see ``tests/project/browser_lab.py``.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -58,6 +59,24 @@ def _image(output) -> str:
     return img.get_attribute("src")
 
 
+def _caption(output, pattern: str, timeout: float = 30.0) -> str:
+    """The line of the widget's printed output that matches ``pattern``, waiting until it is there.
+
+    Read from the DOM's textContent, which does not depend on how the cell is laid out (innerText
+    is empty while JupyterLab has a cell's content out of view or is re-rendering a widget view).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        text = output.text_content() or ""
+        found = re.search(pattern, text)
+        if found:
+            return found.group(0).strip()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no line matching {pattern!r} in the widget's output within {timeout:.0f} s; "
+                                 f"it shows: {text[-400:]!r}")
+        time.sleep(0.2)
+
+
 def _run(lab: LabPage, name: str) -> None:
     lab.open(name)
     state = lab.run_all()
@@ -93,9 +112,7 @@ def test_notebook_03_gradient_widget_redraws_with_the_new_value(lab):
     _run(lab, "03-vanishing-gradients.ipynb")
     cell = lab.widget_cell("flow_widget = widgets.interact")
     output = cell.locator(".widget-output")
-    caption = output.get_by_text(re.compile(r"^scale \S+, T = "))
-    caption.wait_for()
-    assert caption.inner_text().strip().startswith("scale 1, T = 60:")
+    assert _caption(output, r"scale 1, T = 60:[^\n]*").startswith("scale 1, T = 60:")
     before = _image(output)
     _screenshot(cell, "03-widget-before")
 
@@ -105,15 +122,13 @@ def test_notebook_03_gradient_widget_redraws_with_the_new_value(lab):
         handle.press("ArrowRight")
     readout = cell.locator(".widget-readout").first
     lab.page.wait_for_function("(el) => el.textContent.trim() === '1.20'", arg=readout.element_handle())
-    lab.page.wait_for_function(
-        "(el) => el.innerText.includes('scale 1.2, T = 60:')", arg=output.element_handle(), timeout=30_000)
+    _caption(output, r"scale 1\.2, T = 60:[^\n]*")
     lab.wait_for_kernel_idle(30)
     after = _image(output)
     _screenshot(cell, "03-widget-after")
     assert after != before, "the figure did not change when the slider moved"
     expected = gradient_flow_caption(1.2, 60, measure_gradient_flow(1.2, 60, "tanh", "gaussian", n=32, seed=0))
-    shown = output.get_by_text(re.compile(r"^scale 1\.2, T = 60:")).inner_text().strip()
-    assert shown == expected
+    assert _caption(output, r"scale 1\.2, T = 60:[^\n]*") == expected
 
 
 def test_notebook_07_sampling_widget_answers_a_new_temperature(lab):
@@ -122,7 +137,7 @@ def test_notebook_07_sampling_widget_answers_a_new_temperature(lab):
     output = cell.locator(".widget-output")
     prompt = "The default value of the "
     output.get_by_text("temperature 1.00, top-p 1.00:").wait_for()
-    text_before = output.inner_text()
+    text_before = output.text_content()
     before = _image(output)
     _screenshot(cell, "07-widget-before")
 
@@ -133,13 +148,13 @@ def test_notebook_07_sampling_widget_answers_a_new_temperature(lab):
         handle.press("ArrowLeft")
     readout = sliders.nth(0).locator(".widget-readout")
     lab.page.wait_for_function("(el) => el.textContent.trim() === '0.50'", arg=readout.element_handle())
-    lab.page.wait_for_function("(el) => el.innerText.includes('temperature 0.50, top-p 1.00:')",
+    lab.page.wait_for_function("(el) => el.textContent.includes('temperature 0.50, top-p 1.00:')",
                                arg=output.element_handle(), timeout=60_000)
     lab.wait_for_kernel_idle(30)
     after = _image(output)
     _screenshot(cell, "07-widget-after")
     assert after != before, "the next-character chart did not change with the temperature"
-    sample = output.inner_text()
+    sample = output.text_content()
     assert prompt in sample and sample != text_before
 
 
@@ -150,7 +165,7 @@ def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
     message = output.get_by_text(re.compile(r"^output '"))
     message.wait_for()
     first_date = cell.locator(".widget-text input").input_value()
-    before, text_before = _image(output), message.inner_text()
+    before, text_before = _image(output), message.text_content()
     assert "✓ correct" in text_before or "✗ expected" in text_before
     _screenshot(cell, "09-widget-before")
 
@@ -159,7 +174,7 @@ def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
     handle.press("ArrowRight")
     lab.page.wait_for_function("([el, old]) => el.value !== old",
                                arg=[cell.locator(".widget-text input").element_handle(), first_date])
-    lab.page.wait_for_function("([el, old]) => el.innerText.includes(\"output '\") && !el.innerText.includes(old)",
+    lab.page.wait_for_function("([el, old]) => el.textContent.includes(\"output '\") && !el.textContent.includes(old)",
                                arg=[output.element_handle(), text_before], timeout=30_000)
     lab.wait_for_kernel_idle(30)
     assert _image(output) != before, "the heatmap did not change with the next test date"
@@ -167,13 +182,13 @@ def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
     box = cell.locator(".widget-text input")
     box.fill("14 juillet 1987")
     box.press("Enter")
-    lab.page.wait_for_function("(el) => el.innerText.includes(\"output '1987-07-14'\")",
+    lab.page.wait_for_function("(el) => el.textContent.includes(\"output '1987-07-14'\")",
                                arg=output.element_handle(), timeout=30_000)
     lab.wait_for_kernel_idle(30)
     _screenshot(cell, "09-widget-typed")
     box.fill("14 juillet 1987 ☃")
     box.press("Enter")
-    lab.page.wait_for_function("(el) => el.innerText.includes('Cannot read this input')",
+    lab.page.wait_for_function("(el) => el.textContent.includes('Cannot read this input')",
                                arg=output.element_handle(), timeout=30_000)
-    assert "☃" in output.inner_text()
+    assert "☃" in output.text_content()
     assert output.locator("img").count() == 0, "an unreadable input must not leave a stale heatmap"
