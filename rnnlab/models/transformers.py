@@ -88,11 +88,19 @@ class AddPositions(nn.Module):
         return x
 
 
-def _layers(kind, num_layers, d_model, nhead, dim_feedforward, dropout, norm_first):
+def _build_trunk(module: nn.Module, layer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
+                 max_len, positions, norm_first, padding_idx=None) -> None:
+    """Give ``module`` what every transformer here starts with, in this order (the order of their
+    random initialisation): ``embed`` (V, d), ``positions``, ``layers`` (``num_layers`` of ``layer``)
+    and the final ``norm`` (pre-norm; post-norm normalises inside each layer)."""
+    module.vocab_size, module.max_len = vocab_size, max_len
+    module.embed = nn.Embedding(vocab_size, d_model, padding_idx=padding_idx)
+    module.positions = AddPositions(positions, max_len, d_model)
     if not isinstance(num_layers, int) or num_layers < 1:
         raise ValueError(f"num_layers: expected an int >= 1, got {num_layers!r}")
-    return nn.ModuleList(kind(d_model, nhead, dim_feedforward=dim_feedforward, dropout=dropout,
-                              batch_first=True, norm_first=norm_first) for _ in range(num_layers))
+    module.layers = nn.ModuleList(layer(d_model, nhead, dim_feedforward=dim_feedforward, dropout=dropout,
+                                        batch_first=True, norm_first=norm_first) for _ in range(num_layers))
+    module.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
 
 
 # -- encoder-decoder --------------------------------------------------------------------------
@@ -108,12 +116,8 @@ class TransformerEncoder(nn.Module):
     def __init__(self, vocab_size, d_model=64, nhead=4, num_layers=2, dim_feedforward=128, dropout=0.0,
                  max_len=64, positions="sinusoidal", norm_first=True):
         super().__init__()
-        self.vocab_size, self.max_len = vocab_size, max_len
-        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=PAD)
-        self.positions = AddPositions(positions, max_len, d_model)
-        self.layers = _layers(TransformerEncoderLayer, num_layers, d_model, nhead, dim_feedforward, dropout,
-                              norm_first)
-        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+        _build_trunk(self, TransformerEncoderLayer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
+                     max_len, positions, norm_first, padding_idx=PAD)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
         check_ids("src", ids, self.vocab_size, "(B, S)", self.max_len)
@@ -139,12 +143,8 @@ class TransformerDecoder(nn.Module):
     def __init__(self, vocab_size, d_model=64, nhead=4, num_layers=2, dim_feedforward=128, dropout=0.0,
                  max_len=64, positions="sinusoidal", norm_first=True):
         super().__init__()
-        self.vocab_size, self.max_len = vocab_size, max_len
-        self.embed = nn.Embedding(vocab_size, d_model, padding_idx=PAD)
-        self.positions = AddPositions(positions, max_len, d_model)
-        self.layers = _layers(TransformerDecoderLayer, num_layers, d_model, nhead, dim_feedforward, dropout,
-                              norm_first)
-        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+        _build_trunk(self, TransformerDecoderLayer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
+                     max_len, positions, norm_first, padding_idx=PAD)
         self.out = nn.Linear(d_model, vocab_size)  # W_hy, b_y
 
     def forward(self, tgt_in: torch.Tensor, memory: Memory) -> torch.Tensor:
@@ -209,12 +209,8 @@ class TransformerLM(nn.Module):
     def __init__(self, vocab_size, d_model=64, nhead=4, num_layers=2, dim_feedforward=256, dropout=0.0,
                  max_len=128, positions="learned", norm_first=True):
         super().__init__()
-        self.vocab_size, self.max_len = vocab_size, max_len
-        self.embed = nn.Embedding(vocab_size, d_model)
-        self.positions = AddPositions(positions, max_len, d_model)
-        self.layers = _layers(TransformerEncoderLayer, num_layers, d_model, nhead, dim_feedforward, dropout,
-                              norm_first)
-        self.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
+        _build_trunk(self, TransformerEncoderLayer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
+                     max_len, positions, norm_first)
         self.head = nn.Linear(d_model, vocab_size)  # W_hy, b_y
 
     def forward(self, x: torch.Tensor, state: torch.Tensor | None = None):
