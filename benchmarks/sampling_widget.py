@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from rnnlab.data.corpus import CharVocab, load_python_docs  # noqa: E402
+from rnnlab.data.vocab import Vocab
+from rnnlab.data.corpus import load_python_docs  # noqa: E402
 from rnnlab.models.char_lm import CharLSTM  # noqa: E402
 from rnnlab.plots.sampling_plots import draw_sampling  # noqa: E402
 
@@ -30,7 +31,7 @@ LENGTH = 200
 
 
 def main() -> None:
-    vocab = CharVocab.from_text(load_python_docs())
+    vocab = Vocab.from_text(load_python_docs())
     torch.manual_seed(0)
     model = CharLSTM(len(vocab), hidden_size=128)
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "

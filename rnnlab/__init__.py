@@ -6,9 +6,10 @@ The package is laid out by role, so that its tree is the course's architecture:
   multi-head attention, transformer layers), checked against it numerically;
 - :mod:`rnnlab.byhand` — the same recurrences in NumPy, forward and backward written out;
 - :mod:`rnnlab.models` — what the notebooks train, with their losses and predictions;
-- :mod:`rnnlab.decoding` — beam search and sampling;
+- :mod:`rnnlab.decoding` — greedy decoding, beam search and sampling;
 - :mod:`rnnlab.training` — the training loop, checkpoints, metrics, BLEU;
-- :mod:`rnnlab.data` and :mod:`rnnlab.tasks` — data only: real text and series, generated tasks;
+- :mod:`rnnlab.data` and :mod:`rnnlab.tasks` — data only: the one vocabulary (``rnnlab.data.vocab``),
+  real text and series, generated tasks;
 - :mod:`rnnlab.experiments` — the measurements the notebooks make;
 - :mod:`rnnlab.plots` — drawing only;
 - :mod:`rnnlab.course` — the course's tooling: mode and device, ``show_source``, figures,

@@ -30,7 +30,7 @@ def _models():
         "CausalTransformerLM": (CausalTransformerLM(V, 8, nhead=2, max_len=16), lambda m, x, n: m(x)),
         "TransformerLM": (TransformerLM(V, d_model=8, nhead=2, num_layers=1, dim_feedforward=16, max_len=16),
                           lambda m, x, n: m(x)),
-        "NameClassifier": (NameClassifier(V - 1, 3, embed=4, hidden=4), lambda m, x, n: m(x, n)),  # V - 1 + PAD
+        "NameClassifier": (NameClassifier(V, 3, embed=4, hidden=4), lambda m, x, n: m(x, n)),  # <pad> included
         "Tagger": (Tagger(rnn.LSTM, V, embed_size=4, hidden_size=4), lambda m, x, n: m(x, n)),
         "Seq2Seq": (s2s, lambda m, x, n: m(x, n, tgt)),
         "TransformerSeq2Seq": (ts2s, lambda m, x, n: m(x, n, tgt)),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnlab.data.corpus import CharVocab
+from rnnlab.data.vocab import Vocab
 
 from .affine import temporal_affine_forward
 from .elman import rnn_forward, rnn_step_forward
@@ -36,7 +36,7 @@ from .loss import softmax_cross_entropy
 class CharRNN:
     """An Elman character model: its vocabulary and its parameters (a dict keyed by PARAM_NAMES)."""
 
-    vocab: CharVocab
+    vocab: Vocab
     params: dict
 
     @property
@@ -59,13 +59,13 @@ def _positive_int(name: str, value, minimum: int = 1) -> int:
 def init_char_rnn(vocab, hidden_size: int = 100, seed: int = 0, scale: float = 0.01) -> CharRNN:
     """A fresh model, initialised as min-char-rnn: weights ``N(0, scale^2)``, biases zero.
 
-    vocab: a :class:`~rnnlab.data.CharVocab` or a text to build it from.
+    vocab: a :class:`~rnnlab.data.Vocab` or a text to build it from.
     -> CharRNN with W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,), float64.
     """
     if isinstance(vocab, str):
-        vocab = CharVocab.from_text(vocab)  # raises a clear ValueError on an empty text
-    if not isinstance(vocab, CharVocab):
-        raise TypeError(f"vocab: expected a CharVocab or a str, got {type(vocab).__name__}")
+        vocab = Vocab.from_text(vocab)  # raises a clear ValueError on an empty text
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f"vocab: expected a Vocab or a str, got {type(vocab).__name__}")
     H, V = _positive_int("hidden_size", hidden_size), len(vocab)
     rng = np.random.default_rng(seed)
     params = {
@@ -232,7 +232,7 @@ def evaluate_char_rnn(model: CharRNN, text, streams: int = 50) -> float:
     return loss
 
 
-def unigram_loss(train, held_out, vocab: CharVocab, alpha: float = 1.0) -> float:
+def unigram_loss(train, held_out, vocab: Vocab, alpha: float = 1.0) -> float:
     """Cross-entropy (nats per character) of ``held_out`` under ``train``'s character frequencies.
 
     The frequencies get ``alpha`` added to every count (Laplace smoothing), so a character

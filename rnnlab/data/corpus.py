@@ -1,4 +1,4 @@
-"""Text corpora from Python itself, and a character vocabulary for them.
+"""Text corpora from Python itself (their vocabulary: :meth:`rnnlab.data.vocab.Vocab.from_text`).
 
 - :func:`load_python_docs` — English prose: the help topics of Python's own
   documentation (``pydoc_data.topics``, 465 kB), the text ``help("FORMATTING")`` shows.
@@ -16,10 +16,8 @@ import functools
 import hashlib
 import json
 import lzma
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 
 #: The Python whose texts the snapshot holds (the stored outputs were made with it).
 SNAPSHOT_PYTHON = "3.11.7"
@@ -92,58 +90,3 @@ def split_text(text: str, valid: float = 0.05, test: float = 0.05) -> tuple[str,
     if n_train == 0 or (valid > 0 and n_valid == 0) or (test > 0 and n_test == 0):
         raise ValueError(f"split_text: a text of {n} characters is too short to split with valid={valid}, test={test}")
     return text[:n_train], text[n_train:n_train + n_valid], text[n_train + n_valid:]
-
-
-@dataclass
-class CharVocab:
-    """A character vocabulary: ``encode`` maps text to ids, ``decode`` maps ids back.
-
-    Ids follow the sorted order of the characters, so the same text always gives
-    the same vocabulary.
-    """
-
-    chars: list[str]
-    stoi: dict = field(init=False, repr=False)
-
-    def __post_init__(self):
-        if len(set(self.chars)) != len(self.chars):
-            raise ValueError("CharVocab: expected distinct characters, got duplicates")
-        self.stoi = {ch: i for i, ch in enumerate(self.chars)}
-
-    @classmethod
-    def from_text(cls, text: str) -> "CharVocab":
-        """The vocabulary of every character that occurs in ``text``."""
-        if not isinstance(text, str):
-            raise TypeError(f"CharVocab.from_text: expected a str, got {type(text).__name__}")
-        if not text:
-            raise ValueError("CharVocab.from_text: the text is empty; expected at least one character")
-        return cls(sorted(set(text)))
-
-    def __len__(self) -> int:
-        return len(self.chars)
-
-    def check_known(self, text: str, what: str = "CharVocab.encode", vocabulary: str = "the vocabulary",
-                    advice: str = "Build the vocabulary from text that contains them, or remove them.") -> None:
-        """Raise ``ValueError`` naming every character of ``text`` that is not in the vocabulary.
-
-        The one place rnnlab checks for unknown characters; callers name what they were
-        given (``what``, e.g. ``"prompt"``) and what to do about it (``advice``).
-        """
-        unknown = sorted(set(text) - self.stoi.keys())
-        if unknown:
-            shown = ", ".join(repr(c) for c in unknown[:10])
-            raise ValueError(
-                f"{what}: {len(unknown)} character(s) not in {vocabulary} of {len(self)}: {shown}. {advice}"
-            )
-
-    def encode(self, text: str) -> np.ndarray:
-        """Ids of ``text``'s characters, shape ``(len(text),)``, dtype int64."""
-        self.check_known(text)
-        return np.fromiter((self.stoi[c] for c in text), dtype=np.int64, count=len(text))
-
-    def decode(self, ids) -> str:
-        """The text of ``ids`` (any integer sequence or array)."""
-        ids = np.asarray(ids)
-        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
-            raise ValueError(f"CharVocab.decode: expected ids in [0, {len(self) - 1}], got values in [{ids.min()}, {ids.max()}]")
-        return "".join(self.chars[i] for i in ids.ravel())

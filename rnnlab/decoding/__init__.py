@@ -1,10 +1,11 @@
 """Turning a model's scores into sequences.
 
+- :mod:`~rnnlab.decoding.greedy` — the arg-max token at every step, for any encoder-decoder
+  (notebooks 08, 09, 11).
 - :mod:`~rnnlab.decoding.beam` — beam search with length normalisation, for any step-by-step
   decoder (notebooks 08–10).
 - :mod:`~rnnlab.decoding.sampling` — temperature, top-k and nucleus (top-p) sampling from a
   language model (notebook 07).
 
-Greedy decoding lives beside each model (``rnnlab.models.seq2seq.greedy_decode``, the pointer
-network's ``forward``).
+The pointer network decodes greedily in its own ``forward`` (its outputs are positions, not tokens).
 """

@@ -99,7 +99,8 @@ def beam_decode(model, src, lengths, *, beam_width: int, max_len: int = 20, alph
 
     src (B, S), lengths (B,) -> ids (B, L) (EOS included, PAD after), log p (B,) of each best hypothesis.
     """
-    from rnnlab.models.seq2seq import BOS, EOS, PAD, step_function
+    from rnnlab.data.vocab import BOS, EOS, PAD
+    from rnnlab.models.seq2seq import step_function
 
     best = []
     with evaluating(model), torch.no_grad():

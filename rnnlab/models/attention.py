@@ -17,9 +17,10 @@ the papers differ in *where* they use it (see ``rnnlab.models.attention_decoders
 Every layer has the same interface::
 
     attention = AdditiveAttention(query_size=Q, key_size=K)
-    c, alpha = attention(s, h, mask)        # s (B, Q), h (B, S, K), mask (B, S) bool, True = real
+    c, alpha = attention(s, h, valid)       # s (B, Q), h (B, S, K), valid (B, S) bool, True = real
 
-``mask`` follows :class:`rnnlab.models.seq2seq.Memory`: True where a position holds a real token.
+``valid`` is :class:`rnnlab.models.seq2seq.Memory`'s: True where a position holds a real token
+(:func:`rnnlab.data.vocab.valid_mask` of the lengths).
 Keys that do not change from step to step can be projected once with ``project_keys(h)`` and
 passed as ``keys=``; :meth:`Attention.scores` takes the projected keys.
 """
@@ -33,28 +34,28 @@ from rnnlab.checks import check_float, check_rank, check_shape, check_size
 SCORES = ("dot", "general", "concat")
 
 
-def masked_softmax(e: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-    """softmax over the last axis of ``e`` (B, S), where ``mask`` (B, S) is True; 0 elsewhere.
+def masked_softmax(e: torch.Tensor, valid: torch.Tensor | None) -> torch.Tensor:
+    """softmax over the last axis of ``e`` (B, S), where ``valid`` (B, S) is True; 0 elsewhere.
 
     Masked positions are set to -inf before the softmax, so they receive exactly zero weight
     and do not change the weights of the others. Raises if a row has no real position (its
     softmax would be 0/0).
     """
-    if mask is None:
+    if valid is None:
         return torch.softmax(e, dim=-1)
-    if mask.dtype != torch.bool:
-        raise TypeError(f"mask: expected a bool tensor (True = real position), got dtype {mask.dtype}")
-    check_shape("mask", mask, tuple(e.shape), "(B, S), the shape of the scores e")
-    empty = ~mask.any(-1)
+    if valid.dtype != torch.bool:
+        raise TypeError(f"valid: expected a bool tensor (True = real position), got dtype {valid.dtype}")
+    check_shape("valid", valid, tuple(e.shape), "(B, S), the shape of the scores e")
+    empty = ~valid.any(-1)
     if bool(empty.any()):
         rows = empty.nonzero().flatten().tolist()
-        raise ValueError(f"mask: every row needs at least one real (True) position; rows {rows[:5]} have none "
+        raise ValueError(f"valid: every row needs at least one real (True) position; rows {rows[:5]} have none "
                          f"(an empty source sequence?)")
-    return torch.softmax(e.masked_fill(~mask, float("-inf")), dim=-1)
+    return torch.softmax(e.masked_fill(~valid, float("-inf")), dim=-1)
 
 
 class Attention(nn.Module):
-    """The interface: ``forward(s (B, Q), h (B, S, K), mask (B, S)) -> (c (B, K), alpha (B, S))``.
+    """The interface: ``forward(s (B, Q), h (B, S, K), valid (B, S)) -> (c (B, K), alpha (B, S))``.
 
     Subclasses define :meth:`scores` (and :meth:`project_keys` if part of the key side can be
     computed once per source).
@@ -71,7 +72,7 @@ class Attention(nn.Module):
         """s (B, Q), keys = project_keys(h) -> e (B, S)."""
         raise NotImplementedError
 
-    def forward(self, s: torch.Tensor, h: torch.Tensor, mask: torch.Tensor | None = None,
+    def forward(self, s: torch.Tensor, h: torch.Tensor, valid: torch.Tensor | None = None,
                 keys: torch.Tensor | None = None):
         name = type(self).__name__
         check_float(f"{name}: s", s)
@@ -83,7 +84,7 @@ class Attention(nn.Module):
         if h.shape[1] == 0:
             raise ValueError(f"{name}: keys h have no positions (shape {tuple(h.shape)}); expected S >= 1")
         e = self.scores(s, self.project_keys(h) if keys is None else keys)  # (B, S)
-        alpha = masked_softmax(e, mask)  # (B, S)
+        alpha = masked_softmax(e, valid)  # (B, S)
         c = torch.bmm(alpha[:, None, :], h)[:, 0]  # (B, K) = sum_j alpha_j h_j
         return c, alpha
 

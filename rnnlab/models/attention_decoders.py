@@ -30,7 +30,9 @@ import torch
 from torch import nn
 
 from rnnlab.models.attention import AdditiveAttention, Attention, LuongAttention
-from rnnlab.models.seq2seq import BOS, EOS, PAD, Decoder, Memory, greedy_decode
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import Decoder, Memory
 
 
 def _keys(attention: Attention, memory: Memory) -> torch.Tensor:
@@ -51,7 +53,7 @@ class BahdanauDecoder(Decoder):
         self.alpha: torch.Tensor | None = None
 
     def step(self, y_prev: torch.Tensor, state: tuple, memory: Memory):
-        c, alpha = self.attention(state[0], memory.outputs, memory.mask, _keys(self.attention, memory))
+        c, alpha = self.attention(state[0], memory.outputs, memory.valid, _keys(self.attention, memory))
         x = torch.cat([self.embed(y_prev), c], -1)  # (B, E + H)
         state = self.cell.step(self.cell.project_input(x), state)
         self.alpha = alpha.detach()
@@ -80,7 +82,7 @@ class LuongDecoder(Decoder):
         x = torch.cat([self.embed(y_prev), h_tilde], -1)  # (B, E + H)
         cell_state = self.cell.step(self.cell.project_input(x), cell_state)
         s = cell_state[0]  # s_i (B, H)
-        c, alpha = self.attention(s, memory.outputs, memory.mask, _keys(self.attention, memory))
+        c, alpha = self.attention(s, memory.outputs, memory.valid, _keys(self.attention, memory))
         h_tilde = torch.tanh(self.W_c(torch.cat([c, s], -1)))  # (B, H)
         self.alpha = alpha.detach()
         return self.out(h_tilde), (*cell_state, h_tilde)
@@ -117,7 +119,7 @@ def align(model, src_vocab, tgt_vocab, text: str, max_len: int = 14) -> Alignmen
     if not hasattr(model.decoder, "alpha"):
         raise TypeError(f"align: expected a model with an attention decoder (one that keeps .alpha), "
                         f"got {type(model.decoder).__name__}")
-    src, lengths = src_vocab.encode([text])
+    src, lengths = src_vocab.encode_batch([text])
     device = next(model.parameters()).device
     ids, logp, alpha = greedy_decode(model, src.to(device), lengths.to(device), max_len=max_len, return_alpha=True)
     ids = ids[0].tolist()

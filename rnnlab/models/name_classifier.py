@@ -8,7 +8,7 @@ A character-level classifier for names (notebook 06)::
       -> pool over valid    (B, H)      last state, mean or max over t < L_b only
       -> linear head        (B, C)      logits over the C classes
 
-Character ids are the vocabulary's ids + 1; id 0 is the padding.
+Character ids come from a :class:`rnnlab.data.vocab.Vocab` with ``<pad>`` (id 0), characters from 1.
 """
 from __future__ import annotations
 
@@ -20,39 +20,19 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
 from rnnlab.course.runtime import evaluating
-from rnnlab.data.corpus import CharVocab
+from rnnlab.data.vocab import PAD, Vocab, valid_mask
 from rnnlab.nn.recurrent import GRU, LSTM
 
 POOLINGS = ("last", "mean", "max")
-PAD = 0
 
 
-def encode_names(vocab: CharVocab, names) -> tuple[torch.Tensor, torch.Tensor]:
-    """Names -> ids (B, T_max) int64 padded with ``PAD`` = 0, lengths (B,) int64.
+def encode_names(vocab: Vocab, names) -> tuple[torch.Tensor, torch.Tensor]:
+    """Names -> ids (B, T_max) int64 padded with ``PAD`` = 0, lengths (B,) int64; ``vocab`` has ``<pad>``.
 
     Raises ValueError naming the name and its characters that are not in ``vocab``.
     """
-    if isinstance(names, str):
-        names = [names]
-    if len(names) == 0:
-        raise ValueError("encode_names: expected at least one name, got none")
-    rows = []
-    for name in names:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"encode_names: expected non-empty strings, got {name!r}")
-        vocab.check_known(name, what=f"the name {name!r}", vocabulary="the model's vocabulary",
-                          advice="Remove or replace them.")
-        rows.append(vocab.encode(name) + 1)
-    lengths = torch.tensor([len(r) for r in rows], dtype=torch.int64)
-    ids = torch.zeros(len(rows), int(lengths.max()), dtype=torch.int64)
-    for b, r in enumerate(rows):
-        ids[b, :len(r)] = torch.from_numpy(r)
-    return ids, lengths
-
-
-def valid_mask(lengths: torch.Tensor, T: int) -> torch.Tensor:
-    """(B, T) bool: True at the steps t < L_b that hold a real character."""
-    return torch.arange(T, device=lengths.device).unsqueeze(0) < lengths.unsqueeze(1)
+    return vocab.encode_batch(names, what="the name", vocabulary="the model's vocabulary",
+                              advice="Remove or replace them.")
 
 
 def pool(outputs: torch.Tensor, lengths: torch.Tensor, how: str) -> torch.Tensor:
@@ -63,20 +43,20 @@ def pool(outputs: torch.Tensor, lengths: torch.Tensor, how: str) -> torch.Tensor
     if how not in POOLINGS:
         raise ValueError(f"pool: expected how in {POOLINGS}, got {how!r}")
     B, T, H = outputs.shape
-    if lengths.shape != (B,) or int(lengths.min()) < 1 or int(lengths.max()) > T:
-        raise ValueError(f"pool: expected lengths (B,) = ({B},) with values in [1, {T}], got {lengths.tolist()}")
-    mask = valid_mask(lengths, T).unsqueeze(-1)  # (B, T, 1)
+    check_lengths("pool: lengths", lengths, B, T)
+    valid = valid_mask(lengths, T).unsqueeze(-1)  # (B, T, 1) True at real steps
     if how == "last":
         return outputs[torch.arange(B), lengths - 1]  # (B, H)
     if how == "mean":
-        return (outputs * mask).sum(1) / lengths.unsqueeze(1).to(outputs.dtype)
-    return outputs.masked_fill(~mask, float("-inf")).max(1).values
+        return (outputs * valid).sum(1) / lengths.unsqueeze(1).to(outputs.dtype)
+    return outputs.masked_fill(~valid, float("-inf")).max(1).values
 
 
 class NameClassifier(nn.Module):
     """Character ids (B, T) + lengths (B,) -> logits (B, n_classes).
 
-    cell: "gru" or "lstm" (rnnlab.nn); pooling: "last", "mean" or "max".
+    vocab_size: ``len(vocab)``, ``<pad>`` included; cell: "gru" or "lstm" (rnnlab.nn);
+    pooling: "last", "mean" or "max".
     """
 
     def __init__(self, vocab_size: int, n_classes: int, embed: int = 32, hidden: int = 64,
@@ -87,13 +67,13 @@ class NameClassifier(nn.Module):
         if cell not in ("gru", "lstm"):
             raise ValueError(f"NameClassifier: expected cell 'gru' or 'lstm', got {cell!r}")
         self.pooling = pooling
-        self.embed = nn.Embedding(vocab_size + 1, embed, padding_idx=PAD)
+        self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
         self.rnn = (GRU if cell == "gru" else LSTM)(embed, hidden, batch_first=True)
         self.head = nn.Linear(hidden, n_classes)
 
     def features(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The pooled summary (B, H) of each name."""
-        check_ids("ids", ids, self.embed.num_embeddings, "(B, T)")    # PAD = 0, characters 1..V
+        check_ids("ids", ids, self.embed.num_embeddings, "(B, T)")    # PAD = 0, characters 1..V-1
         check_lengths("lengths", lengths, ids.shape[0], ids.shape[1])
         x = self.embed(ids)  # (B, T, E)
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
@@ -111,7 +91,7 @@ def classification_loss(model: NameClassifier, batch) -> torch.Tensor:
     return F.cross_entropy(model(ids, lengths), labels)
 
 
-def name_batches(vocab: CharVocab, names, labels, batch_size: int = 64, seed: int = 0):
+def name_batches(vocab: Vocab, names, labels, batch_size: int = 64, seed: int = 0):
     """``batches(step) -> (ids, lengths, labels)``: random minibatches from a seeded generator."""
     names, labels = list(names), torch.as_tensor(np.asarray(labels), dtype=torch.int64)
     gen = torch.Generator().manual_seed(seed)
@@ -125,7 +105,7 @@ def name_batches(vocab: CharVocab, names, labels, batch_size: int = 64, seed: in
 
 
 @torch.no_grad()
-def predict_proba(model: NameClassifier, vocab: CharVocab, names, batch_size: int = 1024) -> np.ndarray:
+def predict_proba(model: NameClassifier, vocab: Vocab, names, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities (B, n_classes) of ``names``; ValueError for unknown characters."""
     if isinstance(names, str):
         names = [names]
@@ -147,7 +127,7 @@ def confusion_matrix(true, pred, n_classes: int) -> np.ndarray:
     return cm
 
 
-def describe_prediction(model: NameClassifier, vocab: CharVocab, labels, name: str, top: int = 3) -> str:
+def describe_prediction(model: NameClassifier, vocab: Vocab, labels, name: str, top: int = 3) -> str:
     """One line per top class, ``'German   0.83'``; a friendly message instead of an error."""
     name = name.strip().lower()
     if not name:

@@ -28,12 +28,11 @@ from torch.nn import functional as F
 
 from rnnlab.checks import check_float, check_rank, check_shape, check_size
 from rnnlab.course.runtime import evaluating
+from rnnlab.data.vocab import IGNORE
 from rnnlab.decoding.beam import beam_search
 from rnnlab.models.attention import AdditiveAttention
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.recurrent import LSTM
-
-PAD = -1
 
 
 class PointerAttention(AdditiveAttention):
@@ -125,8 +124,8 @@ class PointerNet(nn.Module):
             if targets.ndim != 2 or targets.shape[0] != x.shape[0]:
                 raise ValueError(f"PointerNet: expected targets of shape (B, S) with B = {x.shape[0]} "
                                  f"(the batch of x), got {tuple(targets.shape)}")
-            if targets.numel() and (targets.max() >= N or targets.min() < PAD):
-                raise ValueError(f"PointerNet: expected targets in 0..{N - 1} (or {PAD} = padding), "
+            if bool(((targets >= N) | ((targets < 0) & (targets != IGNORE))).any()):
+                raise ValueError(f"PointerNet: expected targets in 0..{N - 1} (or {IGNORE} = padding), "
                                  f"got values in [{int(targets.min())}, {int(targets.max())}]")
         if steps is not None:
             most = N if self.mask_chosen and not self.end else None
@@ -173,7 +172,7 @@ class PointerNet(nn.Module):
             ptr = log_alpha.argmax(-1)                                       # greedy pointer (B,)
             nxt = ptr if targets is None else targets[:, i].clamp(min=0)     # what the decoder reads next
             if targets is not None:
-                nxt = torch.where(targets[:, i] == PAD, torch.full_like(nxt, N - 1), nxt)
+                nxt = torch.where(targets[:, i] == IGNORE, torch.full_like(nxt, N - 1), nxt)
             chosen = chosen.clone()
             chosen[rows, nxt] = True
             if self.end:
@@ -200,8 +199,8 @@ def pointer_beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, ste
 
     x (B, n, D) -> ``pointers`` (B, K, S) int64 and ``log_probs`` (B, K): the K = ``beam_width``
     best sequences of each example by log-probability, best first; S = ``steps`` (default
-    N = n + end). A model with an end position stops a sequence there (the end included, PAD
-    after). Rows beyond the number of valid sequences (fewer than K exist for tiny n) are PAD
+    N = n + end). A model with an end position stops a sequence there (the end included, IGNORE
+    after). Rows beyond the number of valid sequences (fewer than K exist for tiny n) are IGNORE
     with log p = -inf. Width 1 is greedy decoding.
     """
     model._check(x, None, steps)
@@ -216,7 +215,7 @@ def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int
     B, N = x.shape[0], x.shape[1] + int(model.end)
     S = steps or N
     emb, keys, state = model.encode(x)
-    pointers = torch.full((B, beam_width, S), PAD, dtype=torch.int64)
+    pointers = torch.full((B, beam_width, S), IGNORE, dtype=torch.int64)
     log_probs = torch.full((B, beam_width), float("-inf"))
     start = -1                                                # "token" of the first step: the go input
     for b in range(B):
@@ -247,20 +246,20 @@ def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int
 
 
 def pointer_loss(model: PointerNet, batch) -> torch.Tensor:
-    """Cross-entropy of the true positions under teacher forcing; ``batch = (x, y)``, PAD ignored."""
+    """Cross-entropy of the true positions under teacher forcing; ``batch = (x, y)``, IGNORE skipped."""
     x, y = batch
     out = model(x, targets=y)
     N = out.log_probs.shape[-1]
-    return F.nll_loss(out.log_probs.reshape(-1, N), y.reshape(-1), ignore_index=PAD)
+    return F.nll_loss(out.log_probs.reshape(-1, N), y.reshape(-1), ignore_index=IGNORE)
 
 
 def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """(B,) bool: every non-PAD target position equals the prediction (pointers (B, S' >= S))."""
+    """(B,) bool: every non-IGNORE target position equals the prediction (pointers (B, S' >= S))."""
     if pointers.shape[0] != targets.shape[0] or pointers.shape[1] < targets.shape[1]:
         raise ValueError(f"exact_match: expected pointers (B, S' >= S) for targets (B, S) = {tuple(targets.shape)}, "
                          f"got {tuple(pointers.shape)}")
     p = pointers[:, :targets.shape[1]]
-    return ((p == targets) | (targets == PAD)).all(1)
+    return ((p == targets) | (targets == IGNORE)).all(1)
 
 
 @torch.no_grad()
@@ -269,7 +268,7 @@ def evaluate(model: PointerNet, x: torch.Tensor, y: torch.Tensor) -> dict:
     with evaluating(model):
         out = model(x)
     p = out.pointers[:, :y.shape[1]]
-    valid = y != PAD
+    valid = y != IGNORE
     return {"exact": float(exact_match(out.pointers, y).float().mean()),
             "positions": float(((p == y) & valid).sum() / valid.sum())}
 

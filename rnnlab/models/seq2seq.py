@@ -14,7 +14,10 @@ feeding the truth with probability ``teacher_forcing``.
 
 The decoder sees the source only through :class:`Memory`. This decoder reads just the
 context ``c``; an attention decoder (notebook 09) subclasses :class:`Decoder`, overrides
-:meth:`Decoder.step` and reads ``memory.outputs`` / ``memory.mask`` as keys and values.
+:meth:`Decoder.step` and reads ``memory.outputs`` as keys and values, ``memory.valid`` for
+which of them are real.
+
+Token ids follow :mod:`rnnlab.data.vocab`: ``PAD`` = 0, ``BOS`` = 1, ``EOS`` = 2.
 """
 from __future__ import annotations
 
@@ -28,11 +31,11 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
 from rnnlab.course.runtime import evaluating
+from rnnlab.data.vocab import BOS, EOS, PAD, valid_mask
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.lstm_cell import LSTMCell
 from rnnlab.nn.recurrent import GRU, LSTM
 
-PAD, BOS, EOS = 0, 1, 2
 CELLS = {"gru": (GRU, GRUCell), "lstm": (LSTM, LSTMCell)}
 
 
@@ -45,21 +48,21 @@ def _check_cell(cell: str) -> None:
 class Memory:
     """What the encoder hands the decoder, batch on dim 0.
 
-    outputs (B, S, H): every h_j (zeros past each length); mask (B, S) bool: real steps;
+    outputs (B, S, H): every h_j (zeros past each length); valid (B, S) bool: True at real steps;
     context (B, H): the final state h_S of each sequence, the fixed-size summary;
     cache: tensors (B, ...) a decoder derives from the memory once per source, e.g. an
     attention decoder's projected keys, so they are not recomputed at every step.
     """
 
     outputs: torch.Tensor
-    mask: torch.Tensor
+    valid: torch.Tensor
     context: torch.Tensor
     cache: dict = field(default_factory=dict)
 
     def index(self, rows: torch.Tensor) -> "Memory":
         """The memory of ``rows`` (n,) of the batch, e.g. one source repeated for a beam."""
         cache = {name: value[rows] for name, value in self.cache.items()}
-        return Memory(self.outputs[rows], self.mask[rows], self.context[rows], cache)
+        return Memory(self.outputs[rows], self.valid[rows], self.context[rows], cache)
 
 
 class Encoder(nn.Module):
@@ -79,8 +82,7 @@ class Encoder(nn.Module):
         out, final = self.rnn(packed)  # final: (1, B, H) or a tuple (h_n, c_n)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # (B, S, H)
         state = tuple(s[0] for s in final) if isinstance(final, tuple) else (final[0],)  # each (B, H)
-        mask = torch.arange(ids.shape[1], device=ids.device)[None, :] < lengths.to(ids.device)[:, None]
-        return Memory(out, mask, state[0]), state
+        return Memory(out, valid_mask(lengths.to(ids.device), ids.shape[1]), state[0]), state
 
 
 class Decoder(nn.Module):
@@ -100,7 +102,7 @@ class Decoder(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    """Encoder + decoder. ``forward`` trains; :func:`greedy_decode` and ``rnnlab.decoding.beam`` decode."""
+    """Encoder + decoder. ``forward`` trains; ``rnnlab.decoding`` (greedy, beam) decodes."""
 
     def __init__(self, src_vocab: int, tgt_vocab: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
                  decoder: Decoder | None = None):
@@ -144,36 +146,6 @@ def seq2seq_loss(model: Seq2Seq, batch, teacher_forcing: float = 1.0, generator=
 def inverse_sigmoid(step: int, k: float) -> float:
     """Bengio et al.'s (2015) decay of the teacher-forcing probability: k / (k + exp(step / k))."""
     return k / (k + math.exp(min(step / k, 700.0)))
-
-
-@torch.no_grad()
-def greedy_decode(model: Seq2Seq, src, lengths, max_len: int = 20, return_alpha: bool = False):
-    """Arg-max decoding. -> ids (B, L) (EOS included, PAD after it), log p of each sequence (B,).
-
-    With ``return_alpha`` (an attention decoder, which keeps its last weights in ``.alpha``),
-    also the attention weights alpha (B, L, S) of every output step over the source.
-    """
-    with evaluating(model):
-        memory, state = model.encoder(src, lengths)
-        B = src.shape[0]
-        y = torch.full((B,), BOS, dtype=torch.int64, device=src.device)
-        done = torch.zeros(B, dtype=torch.bool, device=src.device)
-        total = torch.zeros(B, device=src.device)
-        out, alphas = [], []
-        for _ in range(max_len):
-            logits, state = model.decoder.step(y, state, memory)
-            if return_alpha:
-                alphas.append(model.decoder.alpha)  # (B, S)
-            logp = logits.log_softmax(-1)
-            y = logp.argmax(-1)
-            total += torch.where(done, 0.0, logp.gather(1, y[:, None])[:, 0])
-            out.append(torch.where(done, PAD, y))
-            done |= y == EOS
-            if bool(done.all()):
-                break
-    if return_alpha:
-        return torch.stack(out, 1), total, torch.stack(alphas, 1)
-    return torch.stack(out, 1), total
 
 
 @torch.no_grad()

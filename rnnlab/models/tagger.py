@@ -15,7 +15,8 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
 from rnnlab.course.runtime import evaluating
-from rnnlab.tasks.tagging import IGNORE, PAD, TAGS, TaggedLine, Vocab, pad_batch
+from rnnlab.data.vocab import IGNORE, PAD, Vocab
+from rnnlab.tasks.tagging import TAGS, TaggedLine, pad_batch
 
 
 class Tagger(nn.Module):
@@ -47,10 +48,10 @@ def masked_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     if logits.shape[:2] != y.shape:
         raise ValueError(f"masked_loss: expected logits (B, T, C) and y (B, T) with the same B, T, "
                          f"got {tuple(logits.shape)} and {tuple(y.shape)}")
-    mask = y != IGNORE
-    if not bool(mask.any()):
+    tagged = y != IGNORE  # (B, T) True at the tokens that carry a tag
+    if not bool(tagged.any()):
         raise ValueError("masked_loss: the batch has no tagged token; expected at least one name")
-    return nn.functional.cross_entropy(logits[mask], y[mask])
+    return nn.functional.cross_entropy(logits[tagged], y[tagged])
 
 
 def tagging_loss(model: nn.Module, batch) -> torch.Tensor:
@@ -66,9 +67,9 @@ def predict(model: nn.Module, lines: list[TaggedLine], vocab: Vocab, batch_size:
     with evaluating(model):
         for start in range(0, len(lines), batch_size):
             x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
-            mask = y != IGNORE
-            gold.append(y[mask])
-            pred.append(model(x, lengths).argmax(-1)[mask])
+            tagged = y != IGNORE  # (B, T)
+            gold.append(y[tagged])
+            pred.append(model(x, lengths).argmax(-1)[tagged])
     return torch.cat(gold), torch.cat(pred)
 
 

@@ -30,8 +30,8 @@ They keep the interfaces of the recurrent models, so the course's helpers work u
   and :func:`rnnlab.decoding.sampling.generate` take it too.
 
 Masks follow ``rnnlab.nn`` (and ``torch.nn``): bool **True = NOT allowed** (padding, the future).
-:class:`rnnlab.models.seq2seq.Memory` keeps 08's convention, ``mask`` True = real position; the decoder
-passes ``~memory.mask`` as the memory's key padding mask.
+:class:`rnnlab.models.seq2seq.Memory` keeps 08's ``valid`` (True = real position); the decoder
+passes ``~memory.valid`` as the memory's key padding mask.
 
 :func:`record_attention` collects every attention layer's per-head weights alpha (B, H, L, S)
 during a forward pass, for the attention maps.
@@ -46,7 +46,8 @@ from torch import nn
 
 from rnnlab.checks import check_ids, check_lengths
 from rnnlab.course.runtime import evaluating
-from rnnlab.models.seq2seq import PAD, Memory
+from rnnlab.data.vocab import PAD, valid_mask
+from rnnlab.models.seq2seq import Memory
 from rnnlab.nn.multihead import MultiheadAttention, causal_mask
 from rnnlab.nn.positions import LearnedPositions, sinusoidal_positions
 from rnnlab.nn.transformer import TransformerDecoderLayer, TransformerEncoderLayer
@@ -107,8 +108,8 @@ def _build_trunk(module: nn.Module, layer, vocab_size, d_model, nhead, num_layer
 class TransformerEncoder(nn.Module):
     """src ids (B, S) padded with PAD, lengths (B,) -> (Memory, state) as :class:`rnnlab.models.seq2seq.Encoder`.
 
-    Memory.outputs (B, S, d): the encoded h_j, zeros past each length; Memory.mask (B, S) True =
-    real position (08's convention); Memory.context (B, d): the mean of the real h_j (unused by the
+    Memory.outputs (B, S, d): the encoded h_j, zeros past each length; Memory.valid (B, S) True =
+    real position (08's); Memory.context (B, d): the mean of the real h_j (unused by the
     transformer decoder, which attends to every h_j). state = (an empty prefix (B, 0),): the decoder
     starts with no tokens read.
     """
@@ -123,13 +124,13 @@ class TransformerEncoder(nn.Module):
         check_ids("src", ids, self.vocab_size, "(B, S)", self.max_len)
         B, S = ids.shape
         check_lengths("lengths", lengths, B, S)
-        real = torch.arange(S, device=ids.device)[None, :] < lengths.to(ids.device)[:, None]  # (B, S) True = real
+        valid = valid_mask(lengths.to(ids.device), S)  # (B, S) True = real position
         x = self.positions(self.embed(ids))  # (B, S, d)
         for layer in self.layers:
-            x = layer(x, src_key_padding_mask=~real)  # rnnlab.nn: True = padding, NOT allowed
-        x = self.norm(x) * real[..., None]  # (B, S, d), zeros past each length
+            x = layer(x, src_key_padding_mask=~valid)  # rnnlab.nn: True = padding, NOT allowed
+        x = self.norm(x) * valid[..., None]  # (B, S, d), zeros past each length
         context = x.sum(1) / lengths.to(x.device, x.dtype)[:, None]  # (B, d)
-        return Memory(x, real, context), (ids.new_zeros((B, 0)),)
+        return Memory(x, valid, context), (ids.new_zeros((B, 0)),)
 
 
 class TransformerDecoder(nn.Module):
@@ -156,7 +157,7 @@ class TransformerDecoder(nn.Module):
         future = causal_mask(T, device=tgt_in.device)  # (T, T) True above the diagonal: NOT allowed
         y = self.positions(self.embed(tgt_in))  # (B, T, d)
         for layer in self.layers:
-            y = layer(y, memory.outputs, tgt_mask=future, memory_key_padding_mask=~memory.mask)
+            y = layer(y, memory.outputs, tgt_mask=future, memory_key_padding_mask=~memory.valid)
         return self.out(self.norm(y))  # (B, T, V)
 
     def step(self, y_prev: torch.Tensor, state: tuple, memory: Memory):

@@ -21,7 +21,7 @@ def draw_distribution(ax, probs, vocab, *, top: int = 20, title: str = "", color
     probs = np.asarray(probs, dtype=float)
     order = np.argsort(-probs, kind="stable")[:top] if order is None else np.asarray(order)
     ax.bar(range(len(order)), probs[order], color=color)
-    ax.set_xticks(range(len(order)), [_label(vocab.chars[i]) for i in order], fontsize=8)
+    ax.set_xticks(range(len(order)), [_label(vocab.itos[i]) for i in order], fontsize=8)
     kept = int((probs > 0).sum())
     ax.set_title(f"{title}  ({kept} of {len(probs)} characters possible)" if title else "", fontsize=9)
     ax.set_ylim(0, 1)
@@ -63,7 +63,7 @@ def draw_sampling(model, vocab, prompt: str = "The ", temperature: float = 1.0, 
     xs = np.arange(len(order))
     ax.bar(xs - 0.2, raw[order], width=0.4, color="0.7", label="model p")
     ax.bar(xs + 0.2, shaped[order], width=0.4, color="C0", label=f"T={temperature:.2f}, top-p={top_p:.2f}")
-    ax.set_xticks(xs, [_label(vocab.chars[i]) for i in order], fontsize=8)
+    ax.set_xticks(xs, [_label(vocab.itos[i]) for i in order], fontsize=8)
     ax.set_ylim(0, 1)
     ax.set_ylabel("p(next char)")
     ax.set_title(f"after {prompt[-30:]!r}: {int((shaped > 0).sum())} of {len(raw)} characters can be drawn",

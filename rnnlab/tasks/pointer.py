@@ -16,7 +16,7 @@
 Every generator takes a ``torch.Generator`` so a batch is reproducible::
 
     x, y = sorting_batch(64, n=8, generator=torch.Generator().manual_seed(0))   # (B, n, 1), (B, n)
-    p, y = hull_batch(64, n=10, generator=g)    # (B, n, 2), (B, n + 1): END = n, then PAD = -1
+    p, y = hull_batch(64, n=10, generator=g)    # (B, n, 2), (B, n + 1): END = n, then IGNORE = -100
     p, y = tsp_batch(64, n=8, generator=g)      # (B, n, 2), (B, n): optimal tours from point 0
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ import itertools
 import numpy as np
 import torch
 
-PAD = -1
+from rnnlab.data.vocab import IGNORE
 
 
 def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
@@ -98,12 +98,12 @@ def hull_batch(batch_size: int, n: int, generator: torch.Generator | None = None
     Returns:
         ``points`` (B, n, 2) float32 in the unit square; ``y`` (B, n + 1) int64: each row's
         hull vertices (:func:`convex_hull`), then ``n`` (the *end* position, "done"), then
-        ``PAD = -1`` up to length n + 1.
+        ``IGNORE`` = -100 (:mod:`rnnlab.data.vocab`'s padding of targets) up to length n + 1.
     """
     _check_int("hull_batch", "batch_size", batch_size, 1)
     _check_int("hull_batch", "n", n, 3, " (a planar hull needs at least 3 points)")
     points = torch.rand(batch_size, n, 2, generator=generator)
-    y = torch.full((batch_size, n + 1), PAD, dtype=torch.int64)
+    y = torch.full((batch_size, n + 1), IGNORE, dtype=torch.int64)
     for b in range(batch_size):
         hull = convex_hull(points[b].double().numpy()) + [n]
         y[b, :len(hull)] = torch.tensor(hull)
@@ -291,7 +291,7 @@ def random_tours(batch_size: int, n: int, generator: torch.Generator | None = No
 def shortest_candidates(points, candidates) -> np.ndarray:
     """Of K candidate tours per instance, ``candidates`` (B, K, n), the shortest: (B, n).
 
-    Rows that are not permutations (e.g. the PAD rows of a beam that found fewer than K
+    Rows that are not permutations (e.g. the IGNORE rows of a beam that found fewer than K
     sequences) are skipped; every instance needs at least one valid candidate.
     """
     pts = _points("shortest_candidates", points, batched=True)

@@ -11,7 +11,7 @@ bits, all of which must pass through the context vector of a decoder without att
 its accuracy falls as L grows, while an attention decoder reads each symbol where it is
 (Bahdanau et al. 2014's Figure 2, in miniature).
 
-Ids follow :mod:`rnnlab.tasks.dates` (:class:`~rnnlab.tasks.dates.CharVocabulary`):
+Ids as in :mod:`rnnlab.tasks.dates` (a :class:`rnnlab.data.vocab.Vocab` with ``<pad> <bos> <eos>``):
 0 = PAD, 1 = BOS, 2 = EOS, letters from 3. Batches are ``(src (B, S), lengths (B,),
 tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.models.seq2seq`` trains on.
 """
@@ -22,15 +22,15 @@ import string
 
 import torch
 
-from rnnlab.tasks.dates import CharVocabulary
+from rnnlab.data.vocab import Vocab
 
 
-def reversal_vocabulary(n_symbols: int = 20) -> CharVocabulary:
+def reversal_vocabulary(n_symbols: int = 20) -> Vocab:
     """The first ``n_symbols`` lower-case letters (ids 3 ..), plus PAD/BOS/EOS; 2 <= n_symbols <= 26."""
     if not isinstance(n_symbols, int) or not 2 <= n_symbols <= 26:
         raise ValueError(f"reversal_vocabulary: expected n_symbols an int in 2..26, got {n_symbols!r}")
     letters = string.ascii_lowercase[:n_symbols]
-    return CharVocabulary(letters, advice=f"The reversal task uses the letters {letters!r} only.")
+    return Vocab(letters, pad=True, bos=True, eos=True, advice=f"The reversal task uses the letters {letters!r} only.")
 
 
 def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: int = 0) -> list[str]:
@@ -42,22 +42,22 @@ def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: 
         raise ValueError(f"make_strings: expected 1 <= min_len <= max_len, got min_len={min_len!r}, "
                          f"max_len={max_len!r}")
     min_len, max_len = int(min_len), int(max_len)
-    letters = reversal_vocabulary(n_symbols).itos[3:]
+    letters = reversal_vocabulary(n_symbols).tokens
     gen = torch.Generator().manual_seed(seed)
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=gen).tolist()
     return ["".join(letters[i] for i in torch.randint(n_symbols, (L,), generator=gen).tolist()) for L in lengths]
 
 
-def reversal_batch(strings, vocab: CharVocabulary):
+def reversal_batch(strings, vocab: Vocab):
     """Strings -> (src (B, S), lengths (B,), tgt (B, L_max + 2) = BOS reversed EOS, PAD after)."""
-    src, lengths = vocab.encode(list(strings))
-    tgt, _ = vocab.encode([s[::-1] for s in strings], bos=True, eos=True)
+    src, lengths = vocab.encode_batch(list(strings), what="reversal_batch:")
+    tgt, _ = vocab.encode_batch([s[::-1] for s in strings], bos=True, eos=True, what="reversal_batch:")
     return src, lengths, tgt
 
 
-def reversal_batches(min_len: int, max_len: int, vocab: CharVocabulary, batch_size: int = 64, seed: int = 0):
+def reversal_batches(min_len: int, max_len: int, vocab: Vocab, batch_size: int = 64, seed: int = 0):
     """``batches(step) -> reversal_batch(...)`` of fresh random strings at every step, seeded."""
-    n_symbols = len(vocab) - 3
+    n_symbols = len(vocab.tokens)
 
     def batches(step):
         return reversal_batch(make_strings(batch_size, min_len, max_len, n_symbols, seed=seed * 1_000_003 + step),

@@ -10,7 +10,7 @@ the same batches; they differ only in how they answer:
 - a **vocabulary seq2seq** (``rnnlab.models.seq2seq``) reads token ids and writes the sorted numbers
   as tokens from its fixed vocabulary, then EOS: it must also decide when to stop.
 
-Ids follow :mod:`rnnlab.models.seq2seq`: 0 = PAD, 1 = BOS, 2 = EOS, the number v is id ``v + 3``::
+Ids follow :mod:`rnnlab.data.vocab`: 0 = PAD, 1 = BOS, 2 = EOS, the number v is id ``v + 3``::
 
     values, order = number_batch(64, n=8, generator=g)   # (B, n) distinct ints, (B, n) argsort
     x = one_hot_numbers(values, 100)                       # (B, n, 100) for the pointer network
@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import torch
 
-from rnnlab.models.seq2seq import BOS, EOS, PAD, greedy_decode
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.decoding.greedy import greedy_decode
 
-OFFSET = 3   # the number v is the token id v + OFFSET (ids 0, 1, 2 are PAD, BOS, EOS)
+OFFSET = EOS + 1   # the number v is the token id v + OFFSET, as in Vocab([str(v) ...], pad=True, bos=True, eos=True)
 
 
 def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:

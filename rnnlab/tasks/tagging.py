@@ -13,7 +13,7 @@ and counts neither in the loss nor in the scores. A left-to-right tagger must an
 at a name before it has read the next token; a bidirectional one has read it::
 
     lines = python_lines(load_python_source(("textwrap.py",)))   # list of TaggedLine
-    vocab = Vocab.build(lines, max_size=2000)
+    vocab = tagging_vocabulary(lines)                            # <pad> = 0, <unk> = 1, then by count
     x, y, lengths = pad_batch(lines[:8], vocab)                  # (B, T), (B, T), (B,)
 """
 from __future__ import annotations
@@ -21,17 +21,14 @@ from __future__ import annotations
 import io
 import keyword
 import tokenize
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
+from rnnlab.data.vocab import IGNORE, Vocab
+
 #: The tags, in the order of the model's outputs.
 TAGS = ("other", "call", "owner", "assigned")
-#: The target of tokens that carry no tag (``cross_entropy``'s default ``ignore_index``).
-IGNORE = -100
-#: The id of the padding token and of unknown tokens in every :class:`Vocab`.
-PAD, UNK = 0, 1
 
 _NEXT_TAG = {"(": "call", ".": "owner", "=": "assigned"}
 _SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING,
@@ -121,33 +118,13 @@ def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
     return result
 
 
-@dataclass
-class Vocab:
-    """Token vocabulary: id 0 is ``<pad>``, 1 is ``<unk>``, then the tokens by falling count."""
-
-    tokens: list[str]
-    stoi: dict = field(init=False, repr=False)
-
-    def __post_init__(self):
-        if self.tokens[:2] != ["<pad>", "<unk>"]:
-            raise ValueError(f"Vocab: expected the first tokens to be ['<pad>', '<unk>'], got {self.tokens[:2]}")
-        self.stoi = {t: i for i, t in enumerate(self.tokens)}
-
-    @classmethod
-    def build(cls, lines: list[TaggedLine], max_size: int = 2000, min_count: int = 2) -> "Vocab":
-        """The at most ``max_size`` tokens seen at least ``min_count`` times in ``lines`` (ties by name)."""
-        if not lines:
-            raise ValueError("Vocab.build: expected at least one line, got none")
-        counts = Counter(t for line in lines for t in line.tokens)
-        kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
-        return cls(["<pad>", "<unk>"] + kept[: max(0, max_size - 2)])
-
-    def __len__(self) -> int:
-        return len(self.tokens)
-
-    def encode(self, tokens: list[str]) -> list[int]:
-        """Ids of ``tokens``; unknown tokens map to ``UNK``."""
-        return [self.stoi.get(t, UNK) for t in tokens]
+def tagging_vocabulary(lines: list[TaggedLine], max_size: int = 2000, min_count: int = 2) -> Vocab:
+    """``<pad>`` = 0, ``<unk>`` = 1, then the tokens seen at least ``min_count`` times in ``lines`` by
+    falling count (ties by name), at most ``max_size`` ids in all."""
+    if not lines:
+        raise ValueError("tagging_vocabulary: expected at least one line, got none")
+    return Vocab.from_counts((line.tokens for line in lines), max_size=max_size, min_count=min_count,
+                             pad=True, unk=True)
 
 
 def tag_ids(tags) -> list[int]:
@@ -166,7 +143,7 @@ def tag_ids(tags) -> list[int]:
 def pad_batch(lines: list[TaggedLine], vocab: Vocab):
     """Pad a list of lines into tensors.
 
-    Returns ``x`` ``(B, T)`` int64 token ids (``PAD`` after each line's end), ``y`` ``(B, T)``
+    Returns ``x`` ``(B, T)`` int64 token ids (``PAD`` = 0 after each line's end), ``y`` ``(B, T)``
     int64 tag ids (``IGNORE`` on untagged tokens and padding), ``lengths`` ``(B,)`` int64;
     ``T`` is the longest line.
     """
@@ -176,25 +153,11 @@ def pad_batch(lines: list[TaggedLine], vocab: Vocab):
         if len(line.tokens) != len(line.tags) or not line.tokens:
             raise ValueError(f"pad_batch: line {k} has {len(line.tokens)} tokens and {len(line.tags)} tags; "
                              f"expected the same number, at least one")
-    lengths = torch.tensor([len(line.tokens) for line in lines])
-    T = int(lengths.max())
-    x = torch.full((len(lines), T), PAD, dtype=torch.int64)
-    y = torch.full((len(lines), T), IGNORE, dtype=torch.int64)
+    x, lengths = vocab.encode_batch([line.tokens for line in lines], what="pad_batch:")
+    y = torch.full(x.shape, IGNORE, dtype=torch.int64)
     for b, line in enumerate(lines):
-        x[b, : lengths[b]] = torch.tensor(vocab.encode(line.tokens))
-        y[b, : lengths[b]] = torch.tensor(tag_ids(line.tags))
+        y[b, : lengths[b]] = torch.tensor(tag_ids(line.tags), dtype=torch.int64)
     return x, y, lengths
-
-
-def padding_mask(lengths: torch.Tensor, T: int | None = None) -> torch.Tensor:
-    """``(B, T)`` bool, True at real tokens, False at padding, from ``lengths`` ``(B,)``."""
-    lengths = torch.as_tensor(lengths)
-    if lengths.ndim != 1 or lengths.numel() == 0 or int(lengths.min()) < 1:
-        raise ValueError(f"padding_mask: expected a non-empty 1-D tensor of lengths >= 1, got {lengths.tolist()}")
-    T = int(lengths.max()) if T is None else T
-    if int(lengths.max()) > T:
-        raise ValueError(f"padding_mask: a length {int(lengths.max())} is longer than T = {T}")
-    return torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)
 
 
 def batches(lines: list[TaggedLine], vocab: Vocab, batch_size: int, generator: torch.Generator | None = None):

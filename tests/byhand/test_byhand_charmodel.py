@@ -8,14 +8,14 @@ from rnnlab.byhand.charmodel import (
     unigram_loss,
 )
 from rnnlab.byhand.reach import late_loss_reach, reach_problem, truncation_error
-from rnnlab.data import CharVocab, load_python_docs, split_text
+from rnnlab.data import Vocab, load_python_docs, split_text
 
 
 @pytest.fixture(scope="module")
 def docs_slice():
     text = load_python_docs()[:60000]
     train, valid, _ = split_text(text, valid=0.1, test=0.0)
-    return CharVocab.from_text(text), train, valid
+    return Vocab.from_text(text), train, valid
 
 
 def test_training_beats_the_unigram_baseline_on_held_out_text(docs_slice):
@@ -45,7 +45,7 @@ def test_training_is_deterministic_and_resumable(docs_slice):
 
 
 def test_one_update_is_min_char_rnn_adagrad_on_the_summed_clipped_gradient():
-    vocab = CharVocab.from_text("abcde")
+    vocab = Vocab.from_text("abcde")
     text = "abcdeabcdeabcdeabcde"
     model = init_char_rnn(vocab, 6, seed=1, scale=0.5)
     start = {k: v.copy() for k, v in model.params.items()}
@@ -86,7 +86,7 @@ def test_sampling_is_deterministic_under_a_seed_and_stays_in_the_vocabulary(docs
     a = sample(model, 200, prompt="The ", temperature=1.0, seed=7)
     assert a == sample(model, 200, prompt="The ", temperature=1.0, seed=7)
     assert a != sample(model, 200, prompt="The ", temperature=1.0, seed=8)
-    assert len(a) == 200 and set(a) <= set(vocab.chars)
+    assert len(a) == 200 and set(a) <= set(vocab.itos)
     assert sample(model, 0, prompt="T") == ""
     # tiny temperature: greedy, the same whatever the seed; no overflow
     assert sample(model, 50, "The ", temperature=1e-6, seed=1) == sample(model, 50, "The ", temperature=1e-6, seed=2)
@@ -126,11 +126,11 @@ def test_bad_inputs_raise_clear_errors(docs_slice):
     with pytest.raises(ValueError, match="seq_length: expected an integer >= 1, got 0"):
         CharTrainer(model, "abc", seq_length=0)
     with pytest.raises(ValueError, match="expected non-empty texts"):
-        unigram_loss("abc", "", CharVocab.from_text("abc"))
+        unigram_loss("abc", "", Vocab.from_text("abc"))
 
 
 def test_unigram_loss_is_the_entropy_on_its_own_text_and_smooth_starts_where_told():
-    vocab = CharVocab.from_text("ab")
+    vocab = Vocab.from_text("ab")
     assert unigram_loss("aabb", "aabb", vocab, alpha=0) == pytest.approx(np.log(2))
     assert unigram_loss("aaab", "b", vocab, alpha=0) == pytest.approx(np.log(4))
     s = smooth([1.0, 1.0, 1.0], beta=0.5, start=3.0)

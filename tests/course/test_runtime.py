@@ -122,24 +122,26 @@ def _line_of(text: str) -> int:
 
 def _decoders():
     """(name, model, call) for the functions that used to leave their model in eval mode."""
-    from rnnlab.data.corpus import CharVocab
+    from rnnlab.data.vocab import Vocab
     from rnnlab.decoding.beam import beam_decode
     from rnnlab.models.char_lm import CharLSTM
     from rnnlab.models.forecaster import LSTMForecaster, predict
     from rnnlab.models.name_classifier import NameClassifier, predict_proba
-    from rnnlab.models.seq2seq import Seq2Seq, greedy_decode, sequence_logprob
+    from rnnlab.decoding.greedy import greedy_decode
+    from rnnlab.models.seq2seq import Seq2Seq, sequence_logprob
     from rnnlab.decoding.sampling import next_logits
 
     torch.manual_seed(0)
-    vocab = CharVocab.from_text("hello world")
-    names = NameClassifier(len(vocab), 3)
+    vocab = Vocab.from_text("hello world")
+    names = NameClassifier(len(vocab) + 1, 3)
+    name_vocab = Vocab.from_text("hello world", pad=True)
     lm = CharLSTM(len(vocab), hidden_size=8)
     s2s = Seq2Seq(10, 7, embed=8, hidden=16)
     src, lengths = torch.randint(3, 10, (2, 5)), torch.tensor([5, 3])
     tgt = torch.tensor([[1, 3, 4, 2], [1, 5, 2, 0]])
     forecaster = LSTMForecaster(horizon=2, hidden=8, mean=0.0, std=1.0)
     return [
-        ("classify.predict_proba", names, lambda: predict_proba(names, vocab, ["hello", "world"])),
+        ("classify.predict_proba", names, lambda: predict_proba(names, name_vocab, ["hello", "world"])),
         ("decoding.sampling.next_logits", lm, lambda: next_logits(lm, vocab, "hel")),
         ("seq2seq.greedy_decode", s2s, lambda: greedy_decode(s2s, src, lengths, max_len=4)),
         ("seq2seq.sequence_logprob", s2s, lambda: sequence_logprob(s2s, src, lengths, tgt)),

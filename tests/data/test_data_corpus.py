@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from rnnlab.data import CharVocab, corpus, load_python_docs, load_python_source, split_text
+from rnnlab.data import Vocab, corpus, load_python_docs, load_python_source, split_text
 from rnnlab.tasks import tagging as tg
 
 
@@ -32,7 +32,7 @@ def test_python_source_is_python_code():
 # of notebooks 02, 05, 07, 11 and 12 were computed from; `make test-pythons` runs this on 3.11-3.13.
 def test_corpora_are_the_snapshot_whatever_the_running_python():
     docs, source = load_python_docs(), load_python_source()
-    assert (len(docs), len(CharVocab.from_text(docs))) == (465_047, 103)
+    assert (len(docs), len(Vocab.from_text(docs))) == (465_047, 103)
     assert hashlib.sha256(docs.encode()).hexdigest()[:16] == "d9dc35bce5ab1a24"
     assert len(source) == 453_637
     assert hashlib.sha256(source.encode()).hexdigest()[:16] == "5051a0890c77c71a"
@@ -42,7 +42,7 @@ def test_tagging_lines_are_the_same_on_every_python():
     """Notebook 05's data: the same tokens and tags on 3.11, 3.12 (whose tokenize splits f-strings) and 3.13."""
     train = tg.python_lines(load_python_source(corpus.SOURCE_MODULES[:12]), max_len=40)
     test = tg.python_lines(load_python_source(corpus.SOURCE_MODULES[12:]), max_len=40)
-    assert (len(train), len(test), len(tg.Vocab.build(train, max_size=2000))) == (4300, 1831, 1119)
+    assert (len(train), len(test), len(tg.tagging_vocabulary(train, max_size=2000))) == (4300, 1831, 1119)
     digest = hashlib.sha256(json.dumps([(l.tokens, l.tags) for l in train + test]).encode()).hexdigest()
     assert digest[:16] == "3572594ec2b3095a"
 
@@ -85,29 +85,6 @@ def test_a_damaged_snapshot_is_a_clear_error(tmp_path, monkeypatch, damage):
             load_python_docs()
     finally:
         corpus._snapshot.cache_clear()
-
-
-def test_vocab_roundtrip_and_order():
-    vocab = CharVocab.from_text("hello world")
-    assert vocab.chars == [" ", "d", "e", "h", "l", "o", "r", "w"]
-    ids = vocab.encode("low")
-    assert ids.dtype == np.int64 and ids.tolist() == [4, 5, 7]
-    assert vocab.decode(ids) == "low"
-    full = load_python_docs()
-    v = CharVocab.from_text(full)
-    assert v.decode(v.encode(full[:5000])) == full[:5000]
-
-
-def test_vocab_errors_name_what_is_wrong():
-    vocab = CharVocab.from_text("abc")
-    with pytest.raises(ValueError, match=r"1 character\(s\) not in the vocabulary of 3: 'z'"):
-        vocab.encode("abz")
-    with pytest.raises(ValueError, match=r"expected ids in \[0, 2\], got values in \[0, 3\]"):
-        vocab.decode([0, 3])
-    with pytest.raises(ValueError, match="the text is empty"):
-        CharVocab.from_text("")
-    with pytest.raises(TypeError, match="expected a str, got list"):
-        CharVocab.from_text(["a"])
 
 
 def test_split_is_contiguous_and_complete():

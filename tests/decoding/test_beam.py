@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from rnnlab.decoding.beam import beam_decode, beam_search, length_normalised
-from rnnlab.models.seq2seq import Seq2Seq, greedy_decode
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import Seq2Seq
 
 PAD, BOS, EOS, A, B, C = range(6)
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from rnnlab.data.corpus import CharVocab
+from rnnlab.data.vocab import Vocab
 from rnnlab.models.char_lm import CharLSTM
 from rnnlab.decoding.sampling import (apply_temperature, encode_prompt, generate, next_distribution, sample_next,
                              top_k_filter, top_p_filter)
@@ -15,7 +15,7 @@ def logits():
 @pytest.fixture
 def tiny():
     torch.manual_seed(0)
-    vocab = CharVocab.from_text("hello world")
+    vocab = Vocab.from_text("hello world")
     return CharLSTM(len(vocab), hidden_size=16), vocab
 
 
@@ -94,7 +94,7 @@ def test_sampling_deterministic_under_generator(tiny):
     a = generate(model, vocab, "hel", 40, temperature=0.8, top_p=0.9, generator=torch.Generator().manual_seed(3))
     b = generate(model, vocab, "hel", 40, temperature=0.8, top_p=0.9, generator=torch.Generator().manual_seed(3))
     c = generate(model, vocab, "hel", 40, temperature=0.8, top_p=0.9, generator=torch.Generator().manual_seed(4))
-    assert a == b and a != c and len(a) == 40 and set(a) <= set(vocab.chars)
+    assert a == b and a != c and len(a) == 40 and set(a) <= set(vocab.itos)
 
 
 def test_generate_greedy_matches_stepwise_argmax(tiny):
@@ -128,7 +128,7 @@ def test_widget_callback(tiny):
 
     model, vocab = tiny
     fig, text = draw_sampling(model, vocab, "hell", temperature=0.7, top_p=0.8, length=200)
-    assert len(text) == 200 and set(text) <= set(vocab.chars)
+    assert len(text) == 200 and set(text) <= set(vocab.itos)
     assert text == draw_sampling(model, vocab, "hell", temperature=0.7, top_p=0.8, length=200)[1]
     fig2 = draw_decoding(model, vocab, "wo", [{}, {"top_k": 2}])
     assert len(fig2.axes) == 2

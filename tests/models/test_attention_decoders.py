@@ -4,7 +4,9 @@ import torch
 
 from rnnlab.decoding.beam import beam_search
 from rnnlab.models.attention_decoders import BahdanauDecoder, LuongDecoder
-from rnnlab.models.seq2seq import BOS, EOS, PAD, Seq2Seq, greedy_decode, seq2seq_loss, step_function
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import Seq2Seq, seq2seq_loss, step_function
 from rnnlab.tasks.reverse import reversal_batch, reversal_batches, reversal_vocabulary
 from rnnlab.training.loop import train
 

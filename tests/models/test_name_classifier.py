@@ -4,15 +4,15 @@ import torch
 
 from rnnlab.models.name_classifier import (POOLINGS, NameClassifier, classification_loss, confusion_matrix, describe_prediction,
                              encode_names, name_batches, pool, predict_proba)
-from rnnlab.data.corpus import CharVocab
+from rnnlab.data.vocab import Vocab
 
-VOCAB = CharVocab.from_text("abcdefghijklmnopqrstuvwxyzäöü")
+VOCAB = Vocab.from_text("abcdefghijklmnopqrstuvwxyzäöü", pad=True)
 
 
 def test_encode_pads_with_zero():
     ids, lengths = encode_names(VOCAB, ["ab", "abcd"])
     assert ids.shape == (2, 4) and lengths.tolist() == [2, 4]
-    assert ids[0, 2:].tolist() == [0, 0] and ids[0, 0] == VOCAB.stoi["a"] + 1
+    assert ids[0, 2:].tolist() == [0, 0] and ids[0, 0] == VOCAB.stoi["a"] == 1
 
 
 def test_unknown_characters_give_a_clear_error():

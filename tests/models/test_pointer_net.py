@@ -4,6 +4,8 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
+from rnnlab.data.vocab import IGNORE
+
 from rnnlab.models.attention import AdditiveAttention
 from rnnlab.plots.pointer_plots import draw_hull_pointers, draw_length_generalisation, draw_pointer_heatmap, draw_tour
 from rnnlab.models.pointer_net import (PointerAttention, PointerNet, evaluate, exact_match, is_permutation,
@@ -108,7 +110,7 @@ def test_hull_model_with_end_position():
 
 
 def test_exact_match_ignores_padding():
-    y = torch.tensor([[0, 2, 3, -1], [1, 0, 3, -1]])
+    y = torch.tensor([[0, 2, 3, IGNORE], [1, 0, 3, IGNORE]])
     p = torch.tensor([[0, 2, 3, 3], [1, 2, 3, 3]])
     assert exact_match(p, y).tolist() == [True, False]
 
@@ -148,10 +150,10 @@ def test_encode_and_step_shapes():
 
 
 def _sequence_log_prob(model, x, pointers):
-    """log p of the given pointer sequences (B, S), PAD ignored, by teacher forcing."""
+    """log p of the given pointer sequences (B, S), IGNORE skipped, by teacher forcing."""
     out = model(x, targets=pointers)
     picked = out.log_probs.gather(2, pointers.clamp(min=0)[..., None])[..., 0]
-    return torch.where(pointers != -1, picked, torch.zeros_like(picked)).sum(1)
+    return torch.where(pointers != IGNORE, picked, torch.zeros_like(picked)).sum(1)
 
 
 def test_beam_search_width_one_is_greedy_and_scores_are_log_probs():
@@ -178,14 +180,14 @@ def test_beam_search_with_an_end_position_and_too_few_sequences():
     p, _ = hull_batch(2, 5, generator=torch.Generator().manual_seed(0))
     ptr, lp = pointer_beam_search(model, p, 3)
     assert ptr.shape == (2, 3, 6)
-    for row in ptr.reshape(6, 6).tolist():                           # ends at the end position, PAD after
+    for row in ptr.reshape(6, 6).tolist():                           # ends at the end position, IGNORE after
         k = row.index(5)
-        assert len(set(row[:k])) == k and all(v == -1 for v in row[k + 1:])
+        assert len(set(row[:k])) == k and all(v == IGNORE for v in row[k + 1:])
     assert torch.allclose(lp[:, 0], _sequence_log_prob(model, p, ptr[:, 0]), atol=1e-4)
-    # two numbers have only two orders: the third row is PAD with log p = -inf
+    # two numbers have only two orders: the third row is IGNORE with log p = -inf
     ptr2, lp2 = pointer_beam_search(PointerNet(1, 8), torch.rand(1, 2, 1), 3)
     assert sorted(map(tuple, ptr2[0, :2].tolist())) == [(0, 1), (1, 0)]
-    assert (ptr2[0, 2] == -1).all() and lp2[0, 2] == float("-inf") and torch.isfinite(lp2[0, :2]).all()
+    assert (ptr2[0, 2] == IGNORE).all() and lp2[0, 2] == float("-inf") and torch.isfinite(lp2[0, :2]).all()
 
 
 def test_beam_search_bad_inputs():

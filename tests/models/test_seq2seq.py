@@ -3,7 +3,9 @@ import torch
 
 from rnnlab.checks import LengthError, TokenIdError
 
-from rnnlab.models.seq2seq import BOS, EOS, Seq2Seq, greedy_decode, inverse_sigmoid, seq2seq_loss, sequence_logprob
+from rnnlab.data.vocab import BOS, EOS
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import Seq2Seq, inverse_sigmoid, seq2seq_loss, sequence_logprob
 from rnnlab.tasks.dates import date_batch, date_batches, make_dates, source_vocabulary, target_vocabulary
 from rnnlab.training.loop import train
 

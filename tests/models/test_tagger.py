@@ -5,6 +5,8 @@ import pytest
 import torch
 
 from rnnlab import nn as rnn
+from rnnlab.checks import LengthError
+from rnnlab.data.vocab import IGNORE, PAD, valid_mask
 from rnnlab.models import tagger as tgm
 from rnnlab.plots.tagging_plots import compare_taggers, draw_f1_bars
 from rnnlab.tasks import tagging as tg
@@ -48,20 +50,20 @@ def test_bad_text():
 
 def test_vocab_and_padding():
     lines = tg.python_lines(SNIPPET)
-    vocab = tg.Vocab.build(lines, max_size=6, min_count=1)
-    assert vocab.tokens[:2] == ["<pad>", "<unk>"] and len(vocab) == 6
-    assert vocab.encode(["never-seen"]) == [tg.UNK]
+    vocab = tg.tagging_vocabulary(lines, max_size=6, min_count=1)
+    assert vocab.itos[:2] == ["<pad>", "<unk>"] and (vocab.pad_id, vocab.unk_id) == (PAD, 1) and len(vocab) == 6
+    assert vocab.encode(["never-seen"]).tolist() == [vocab.unk_id]
     x, y, lengths = tg.pad_batch(lines, vocab)
     assert x.shape == y.shape == (3, 12) and lengths.tolist() == [6, 12, 9]
-    assert (x[0, 6:] == tg.PAD).all() and (y[0, 6:] == tg.IGNORE).all()
-    mask = tg.padding_mask(lengths)
-    assert mask.sum(1).tolist() == [6, 12, 9] and mask.shape == (3, 12)
+    assert (x[0, 6:] == PAD).all() and (y[0, 6:] == IGNORE).all()
+    valid = valid_mask(lengths)
+    assert valid.sum(1).tolist() == [6, 12, 9] and valid.shape == (3, 12)
     with pytest.raises(ValueError, match="empty batch"):
         tg.pad_batch([], vocab)
     with pytest.raises(ValueError, match="same number"):
         tg.pad_batch([tg.TaggedLine(["a", "b"], ["other"])], vocab)
-    with pytest.raises(ValueError, match="longer than"):
-        tg.padding_mask(torch.tensor([3, 5]), T=4)
+    with pytest.raises(LengthError, match=r"1\.\.4"):
+        valid_mask(torch.tensor([3, 5]), T=4)
 
 
 def _tagger(**kw):
@@ -80,7 +82,7 @@ def test_tagger_shapes_and_padding_changes_nothing():
     x2 = x.clone()
     x2[1, 3:] = 9                                           # different padding
     torch.testing.assert_close(model(x2, lengths)[1, :3], logits[1, :3], rtol=0, atol=0)
-    y = torch.full((3, 7), tg.IGNORE)
+    y = torch.full((3, 7), IGNORE)
     y[1, :3] = torch.tensor([0, 1, 2])
     assert tgm.masked_loss(logits, y).item() == pytest.approx(torch.nn.functional.cross_entropy(alone[0], y[1, :3]).item(), abs=1e-6)
     with pytest.raises(ValueError, match=r"lengths: expected one length per sequence, shape \(3,\), got \(2,\)"):
@@ -90,12 +92,12 @@ def test_tagger_shapes_and_padding_changes_nothing():
     with pytest.raises(ValueError, match="same B, T"):
         tgm.masked_loss(logits, y[:2])
     with pytest.raises(ValueError, match="no tagged token"):
-        tgm.masked_loss(logits, torch.full((3, 7), tg.IGNORE))
+        tgm.masked_loss(logits, torch.full((3, 7), IGNORE))
 
 
 def test_batches_are_seeded_and_training_is_deterministic():
     lines = tg.python_lines(SNIPPET * 3)
-    vocab = tg.Vocab.build(lines, min_count=1)
+    vocab = tg.tagging_vocabulary(lines, min_count=1)
     a = tg.batches(lines, vocab, 4, torch.Generator().manual_seed(0))(1)
     b = tg.batches(lines, vocab, 4, torch.Generator().manual_seed(0))(1)
     assert all(torch.equal(p, q) for p, q in zip(a, b))
@@ -118,7 +120,7 @@ def test_batches_are_seeded_and_training_is_deterministic():
 
 def test_widget_callback_headless():
     lines = tg.python_lines(SNIPPET)
-    vocab = tg.Vocab.build(lines, min_count=1)
+    vocab = tg.tagging_vocabulary(lines, min_count=1)
     models = {"uni": _tagger(), "bi": _tagger(bidirectional=True)}
     models = {k: tgm.Tagger(rnn.LSTM, len(vocab), 4, 5, bidirectional=(k == "bi")) for k in models}
     fig = compare_taggers("x = f(y)", models, vocab)

@@ -6,11 +6,13 @@ import torch
 from rnnlab.checks import LengthError, TokenIdError
 
 from rnnlab.data.char_batches import StatefulBatches
-from rnnlab.data.corpus import CharVocab
+from rnnlab.data.vocab import Vocab
 from rnnlab.decoding.beam import beam_decode
 from rnnlab.decoding.sampling import generate
 from rnnlab.models.char_lm import evaluate_nll
-from rnnlab.models.seq2seq import BOS, EOS, PAD, greedy_decode, seq2seq_loss, sequence_logprob
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import seq2seq_loss, sequence_logprob
 from rnnlab.nn import TransformerEncoderLayer
 from rnnlab.tasks.reverse import make_strings, reversal_batch, reversal_batches, reversal_vocabulary
 from rnnlab.training.loop import train
@@ -56,9 +58,9 @@ def test_seq2seq_shapes(norm_first):
     model = seq2seq(norm_first=norm_first)
     src, lengths, tgt_in = batch()
     memory, state = model.encoder(src, lengths)
-    assert memory.outputs.shape == (4, 7, 16) and memory.mask.shape == (4, 7) and memory.context.shape == (4, 16)
-    assert torch.equal(memory.mask, torch.arange(7)[None, :] < lengths[:, None])  # True = real (08's convention)
-    assert (memory.outputs[~memory.mask] == 0).all()  # zeros past each length
+    assert memory.outputs.shape == (4, 7, 16) and memory.valid.shape == (4, 7) and memory.context.shape == (4, 16)
+    assert torch.equal(memory.valid, torch.arange(7)[None, :] < lengths[:, None])  # True = real (08's convention)
+    assert (memory.outputs[~memory.valid] == 0).all()  # zeros past each length
     assert state[0].shape == (4, 0) and state[0].dtype == torch.int64
     assert model(src, lengths, tgt_in).shape == (4, 5, 9)
     loss = seq2seq_loss(model, (src, lengths, torch.cat([tgt_in, torch.full((4, 1), EOS)], 1)))
@@ -92,7 +94,7 @@ def test_lm_shapes_and_state_window():
 
 def test_lm_loss_and_course_helpers():
     model = lm()
-    vocab = CharVocab.from_text("abcdefghijkl ")
+    vocab = Vocab.from_text("abcdefghijkl ")
     text = "abc def ghi jkl " * 20
     ids = vocab.encode(text)
     batches = StatefulBatches(ids, batch_size=2, seq_len=8)
@@ -101,7 +103,7 @@ def test_lm_loss_and_course_helpers():
     nll = evaluate_nll(model, ids, batch_size=2, seq_len=6)  # 07's evaluator, chunks carried through the state
     assert np.isfinite(nll) and nll > 0
     out = generate(model, vocab, "abc ", 20, generator=torch.Generator().manual_seed(0))  # 07's sampler
-    assert len(out) == 20 and set(out) <= set(vocab.chars)
+    assert len(out) == 20 and set(out) <= set(vocab.itos)
 
 
 # -- masks -----------------------------------------------------------------------------------------

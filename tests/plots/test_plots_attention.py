@@ -7,7 +7,9 @@ import torch
 from rnnlab.models.attention_decoders import BahdanauDecoder, LuongDecoder
 from rnnlab.plots.attention_plots import (MAX_CHARS, alignment_figure, char_label, draw_alignment, draw_attention_sketch,
                                     draw_scores_by_length)
-from rnnlab.models.seq2seq import EOS, Seq2Seq, greedy_decode
+from rnnlab.data.vocab import EOS
+from rnnlab.decoding.greedy import greedy_decode
+from rnnlab.models.seq2seq import Seq2Seq
 from rnnlab.tasks.dates import source_vocabulary, target_vocabulary
 
 SRC, TGT = source_vocabulary(), target_vocabulary()
@@ -78,7 +80,7 @@ def test_alignment_figure_draws_the_greedy_alpha_of_the_typed_date(decoder):
     model = _date_model(decoder)
     fig, message = alignment_figure(model, SRC, TGT, "  14 Juillet 1987 ")  # stripped and lower-cased
     text = "14 juillet 1987"
-    src, lengths = SRC.encode([text])
+    src, lengths = SRC.encode_batch([text])
     ids, logp, alpha = greedy_decode(model, src, lengths, max_len=14, return_alpha=True)
     ids = ids[0].tolist()
     steps = ids.index(EOS) + 1 if EOS in ids else len(ids)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rnnlab.byhand.charmodel import init_char_rnn
-from rnnlab.data import CharVocab
+from rnnlab.data import Vocab
 from rnnlab.plots.bptt_plots import draw_backward, reach_figure, reach_widget, temperature_widget, training_figure
 
 
@@ -30,7 +30,7 @@ def test_training_figure_and_backward_picture():
 
 @pytest.mark.parametrize("temperature", [0.0, 0.05, 0.1, 2.0])
 def test_temperature_widget_extremes(capsys, temperature):
-    model = init_char_rnn(CharVocab.from_text("The abc\n"), 8)
+    model = init_char_rnn(Vocab.from_text("The abc\n"), 8)
     temperature_widget(model, temperature, prompt="The ", length=20, seed=0)
     out = capsys.readouterr().out
     head, text = out.split("\n\n", 1)

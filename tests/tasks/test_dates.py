@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 import torch
 
-from rnnlab.tasks.dates import (BOS, EOS, FORMATS, LOCALES, PAD, date_batch, make_dates, source_vocabulary,
-                                target_vocabulary)
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.tasks.dates import FORMATS, LOCALES, date_batch, make_dates, source_vocabulary, target_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +43,11 @@ def test_vocabularies_and_batch(pairs):
 
 def test_out_of_vocabulary_and_empty_errors():
     sv = source_vocabulary()
-    with pytest.raises(ValueError, match=r"2 character\(s\) not in the vocabulary of \d+: '#', 'Z'"):
-        sv.encode(["3 march 2020", "Z#1"])
+    with pytest.raises(ValueError, match=r"'Z#1'.*2 character\(s\) not in the vocabulary of \d+: '#', 'Z'"):
+        sv.encode_batch(["3 march 2020", "Z#1"])
     with pytest.raises(ValueError, match="non-empty"):
-        sv.encode([""])
+        sv.encode_batch([""])
     with pytest.raises(ValueError, match="at least one"):
-        sv.encode([])
+        sv.encode_batch([])
     with pytest.raises(ValueError, match="n to be an int >= 1"):
         make_dates(0)

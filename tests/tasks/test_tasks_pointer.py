@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from rnnlab.tasks.pointer import (PAD, canonical_tours, convex_hull, hull_batch, nearest_neighbour_tours,
+from rnnlab.data.vocab import IGNORE
+from rnnlab.tasks.pointer import (canonical_tours, convex_hull, hull_batch, nearest_neighbour_tours,
                                   random_tours, shortest_candidates, sorting_batch, tour_length, tour_lengths,
                                   tsp_augment, tsp_batch, tsp_brute_force, tsp_optimal, tsp_optimal_batch)
 
@@ -99,7 +100,7 @@ def test_hull_batch_layout():
         row = y[b].tolist()
         k = row.index(9)
         assert row[:k] == convex_hull(p[b].double().numpy())
-        assert all(v == PAD for v in row[k + 1:])
+        assert all(v == IGNORE for v in row[k + 1:])
 
 
 def _area2(pts, tour):
@@ -244,7 +245,7 @@ def test_baseline_tours():
 
 def test_shortest_candidates():
     pts = np.array([[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]])
-    cands = np.array([[[0, 2, 1, 3], [-1, -1, -1, -1], [0, 1, 2, 3]]])   # crossing, PAD, the square
+    cands = np.array([[[0, 2, 1, 3], [-1, -1, -1, -1], [0, 1, 2, 3]]])   # crossing, IGNORE, the square
     assert shortest_candidates(pts, cands).tolist() == [[0, 1, 2, 3]]
     assert shortest_candidates(pts, cands[:, :2]).tolist() == [[0, 2, 1, 3]]
     with pytest.raises(ValueError, match="no candidate"):

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from rnnlab.models.seq2seq import BOS, EOS, PAD
+from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.tasks.reverse import make_strings, reversal_batch, reversal_batches, reversal_vocabulary
 
 
@@ -37,5 +37,5 @@ def test_bad_input_gets_clear_errors():
         make_strings(4, 5, 3)
     with pytest.raises(ValueError, match="n >= 1"):
         make_strings(0, 1, 3)
-    with pytest.raises(ValueError, match="non-empty string"):
+    with pytest.raises(ValueError, match="non-empty"):
         reversal_batch([""], reversal_vocabulary(4))

@@ -3,7 +3,8 @@ import torch
 from torch import nn
 
 from rnnlab.models.attention_decoders import BahdanauDecoder
-from rnnlab.models.seq2seq import BOS, EOS, PAD, Memory, Seq2Seq
+from rnnlab.data.vocab import BOS, EOS, PAD
+from rnnlab.models.seq2seq import Memory, Seq2Seq
 from rnnlab.tasks.sorting_tokens import (OFFSET, number_batch, one_hot_numbers, seq2seq_sorting_accuracy,
                                          seq2seq_sorting_batch)
 
