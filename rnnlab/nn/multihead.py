@@ -176,14 +176,9 @@ class MultiheadAttention(nn.Module):
         averaged over heads, or (B, num_heads, L, S) with average_attn_weights=False ((L, S) and
         (num_heads, L, S) unbatched); None when need_weights is False.
 
-        cache (rnnlab's addition, not torch's): (K, V), each (B, num_heads, n, head_dim), the
-        projected keys and values of n earlier positions (n = 0: empty tensors). The keys and values
-        of ``key``/``value`` are appended after them, the queries attend over all n + S of them, and
-        three things are returned: (attn_output, attn_weights, (K', V')), K', V' each
-        (B, num_heads, n + S, head_dim). Query i is then position n + i: ``is_causal`` hides the keys
-        after it (``causal_mask(L, n + S, offset=n)``), and attn_mask (L, n + S) and
-        key_padding_mask (B, n + S) cover the cached keys too; attn_weights are (B, [num_heads,] L, n + S).
-        Batched inputs only. ``rnnlab.nn.TransformerEncoderLayer.forward_cached`` is built on it.
+        cache (rnnlab's addition): (K, V), each (B, num_heads, n, head_dim), the keys and values of n
+        earlier positions; then query i is position n + i, the masks cover n + S keys, and the
+        result is (attn_output, attn_weights, (K', V')) with n + S positions: see ``_append_to_cache``.
         """
         q_in, k_in, v_in, unbatched = self._batch_first_inputs(query, key, value)
         B, L, E = q_in.shape
@@ -198,12 +193,7 @@ class MultiheadAttention(nn.Module):
         k = F.linear(k_in, W_k, b_k).reshape(B, S, H, d).transpose(1, 2)  # (B, H, S, d)
         v = F.linear(v_in, W_v, b_v).reshape(B, S, H, d).transpose(1, 2)  # (B, H, S, d)
         if cache is not None:  # behind the n cached keys and values: (B, H, n + S, d)
-            k, v = (k, v) if n == 0 else (torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2))
-            if is_causal and L > 1:  # query i is position n + i (one query alone may see every key)
-                blocked = causal_mask(L, n + S, device=q.device, offset=n)  # (L, n + S) True = NOT allowed
-                attn_mask = blocked if attn_mask is None else \
-                    mask_to_bias(attn_mask, q.dtype, "attn_mask") + mask_to_bias(blocked, q.dtype)
-            is_causal = False  # done here: scaled_dot_product_attention's would put query 0 at key 0
+            k, v, attn_mask, is_causal = self._append_to_cache(cache, k, v, attn_mask, is_causal, L)
 
         # 2. attention in every head at once
         c, alpha = scaled_dot_product_attention(
@@ -221,6 +211,26 @@ class MultiheadAttention(nn.Module):
             return out[0], weights  # (L, E)
         out = out if self.batch_first else out.transpose(0, 1)
         return (out, weights) if cache is None else (out, weights, (k, v))
+
+    def _append_to_cache(self, cache, k, v, attn_mask, is_causal, L):
+        """The key/value cache (rnnlab's addition to torch's forward), for ``forward(..., cache=(K, V))``.
+
+        cache (K, V), each (B, H, n, d): the projected keys and values of n earlier positions (n = 0:
+        empty tensors); k, v (B, H, S, d): the new ones. Returns (K', V'), each (B, H, n + S, d), the
+        new ones after the cached ones, and the mask for L queries that are positions n .. n + L - 1:
+        with ``is_causal``, query i sees keys 0 .. n + i (``causal_mask(L, n + S, offset=n)``, added to
+        any attn_mask, which covers all n + S keys, as key_padding_mask does); then is_causal = False.
+        ``forward`` returns (attn_output, attn_weights (B, [H,] L, n + S), (K', V')).
+        ``rnnlab.nn.TransformerEncoderLayer.forward_cached`` is built on it.
+        """
+        n, S = cache[0].shape[2], k.shape[2]
+        if n:
+            k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)  # (B, H, n + S, d)
+        if is_causal and L > 1:  # one query alone (L = 1) may see every key
+            blocked = causal_mask(L, n + S, device=k.device, offset=n)  # (L, n + S) True = NOT allowed
+            attn_mask = blocked if attn_mask is None else \
+                mask_to_bias(attn_mask, k.dtype, "attn_mask") + mask_to_bias(blocked, k.dtype)
+        return k, v, attn_mask, False  # is_causal is done: scaled_dot_product_attention's puts query 0 at key 0
 
     # -- input checks -------------------------------------------------------------------
     def _batch_first_inputs(self, query, key, value):
