@@ -4,7 +4,8 @@
 
 Three language models of about the same parameter count (rnnlab/models/streaming_lms.py) generate
 greedily, one token at a time: an LSTM (state (h, c)), a minGRU LM (state h) and a pre-norm
-causal transformer (a KV cache of 2 * L * B * n * d_model numbers after n tokens). After every
+causal transformer (rnnlab/models/transformers.py's TransformerLM: a KV cache of 2 * L * B * n * d_model
+numbers after n tokens, and the B * n int64 ids of its window). After every
 token we record the bytes the state holds and the step's peak (rnnlab.experiments.speed.MemoryMeter: on the
 CPU every tensor the ops allocate, counted by a dispatch mode; on CUDA the allocator's
 max_memory_allocated), and print them at a few lengths with the fitted slope in bytes per
@@ -28,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rnnlab.course.runtime import get_device  # noqa: E402
 from rnnlab.experiments.speed import machine_summary  # noqa: E402
-from rnnlab.models.streaming_lms import CausalTransformerLM, LSTMLM, MinGRULM, count_parameters, memory_vs_length  # noqa: E402
+from rnnlab.models.streaming_lms import LSTMLM, MinGRULM, count_parameters, memory_vs_length  # noqa: E402
+from rnnlab.models.transformers import TransformerLM  # noqa: E402
 
 V = 100
 
@@ -39,8 +41,8 @@ def build(d: int, layers: int, max_len: int) -> dict:
     return {
         "LSTM": LSTMLM(V, d, num_layers=layers),
         "minGRU": MinGRULM(V, d, num_layers=layers, hidden_size=round(8 * d / 3)),
-        "transformer (KV cache)": CausalTransformerLM(V, d, nhead=max(1, d // 32), num_layers=layers,
-                                                      max_len=max_len + 1),
+        "transformer (KV cache)": TransformerLM(V, d, nhead=max(1, d // 32), num_layers=layers, dim_feedforward=2 * d,
+                                                max_len=max_len, positions="sinusoidal"),
     }
 
 
@@ -81,8 +83,9 @@ def main(argv=None) -> None:
                   f"{rss[m - 1] / 1e3:16.0f}")
         print(f"  slope: state {state_slope:.1f} bytes/token, step peak {peak_slope:.1f} bytes/token")
         if name.startswith("transformer"):
-            expected = 2 * layers * B * d * 4
-            print(f"  expected KV cache growth 2 * L * B * d_model * 4 bytes = {expected} bytes/token")
+            kv, ids = 2 * layers * B * d * 4, B * 8
+            print(f"  expected growth: KV cache 2 * L * B * d_model * 4 bytes = {kv} bytes/token, "
+                  f"+ the window's ids B * 8 bytes = {kv + ids} bytes/token")
         model.cpu()
 
 

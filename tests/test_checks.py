@@ -10,7 +10,7 @@ from rnnlab.checks import LengthError, TokenIdError, check_ids, check_lengths
 from rnnlab.models.char_lm import CharLSTM
 from rnnlab.models.name_classifier import NameClassifier
 from rnnlab.models.seq2seq import Seq2Seq
-from rnnlab.models.streaming_lms import CausalTransformerLM, LSTMLM, MinGRULM
+from rnnlab.models.streaming_lms import LSTMLM, MinGRULM
 from rnnlab.models.tagger import Tagger
 from rnnlab.models.transformers import TransformerLM, TransformerSeq2Seq
 
@@ -27,7 +27,6 @@ def _models():
         "CharLSTM": (CharLSTM(V, hidden_size=4), lambda m, x, n: m(x)),
         "LSTMLM": (LSTMLM(V, 4), lambda m, x, n: m(x)),
         "MinGRULM": (MinGRULM(V, 8, hidden_size=8), lambda m, x, n: m(x)),
-        "CausalTransformerLM": (CausalTransformerLM(V, 8, nhead=2, max_len=16), lambda m, x, n: m(x)),
         "TransformerLM": (TransformerLM(V, d_model=8, nhead=2, num_layers=1, dim_feedforward=16, max_len=16),
                           lambda m, x, n: m(x)),
         "NameClassifier": (NameClassifier(V, 3, embed=4, hidden=4), lambda m, x, n: m(x, n)),  # <pad> included

@@ -24,6 +24,7 @@ transformer's KV cache) directly; the meter adds the temporaries a step creates 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import math
 import platform
@@ -204,12 +205,12 @@ def count_ops(fn) -> int:
 
 # -- memory ---------------------------------------------------------------------------------
 def tensor_bytes(*objs) -> int:
-    """Bytes of the distinct storages behind the tensors in ``objs`` (nested tuples/lists/dicts).
+    """Bytes of the distinct storages behind the tensors in ``objs`` (nested tuples/lists/dicts/dataclasses).
 
     Views of one storage count once; this is what holding ``objs`` costs.
     """
     seen, total = set(), 0
-    for leaf in tree_leaves(list(objs)):
+    for leaf in _leaves(objs):
         if isinstance(leaf, torch.Tensor):
             storage = leaf.untyped_storage()
             key = (storage.device, storage.data_ptr())
@@ -217,6 +218,19 @@ def tensor_bytes(*objs) -> int:
                 seen.add(key)
                 total += storage.nbytes()
     return total
+
+
+def _leaves(obj):
+    """Everything inside ``obj``: nested tuples, lists, dict values and dataclass fields (e.g. a KVCache) opened."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+    elif isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from _leaves(item)
+    else:
+        yield obj
 
 
 _ALIASING = {}  # aten op -> does it return (a view of) an input?

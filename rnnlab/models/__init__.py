@@ -10,9 +10,10 @@
 - :mod:`~rnnlab.models.attention` — Bahdanau and Luong attention scores, masked softmax (09).
 - :mod:`~rnnlab.models.attention_decoders` — decoders that attend over the encoder states (09).
 - :mod:`~rnnlab.models.pointer_net` — the pointer network, greedy and beam decoding (10).
-- :mod:`~rnnlab.models.transformers` — the transformer encoder–decoder and LM of notebook 11.
-- :mod:`~rnnlab.models.streaming_lms` — three LMs that write one token at a time (LSTM, minGRU,
-  a transformer with a KV cache) and their memory while generating (12).
+- :mod:`~rnnlab.models.transformers` — the transformer encoder–decoder (11) and the one decoder-only
+  transformer LM, with its KV cache (11, 12).
+- :mod:`~rnnlab.models.streaming_lms` — LSTM and minGRU LMs that write one token at a time, with the
+  transformer LM's interface, and their memory while generating (12).
 
 The layers they are built from mirror ``torch.nn`` in :mod:`rnnlab.nn`; the data they learn is in
 :mod:`rnnlab.tasks` and :mod:`rnnlab.data`.

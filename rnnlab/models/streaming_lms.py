@@ -1,11 +1,12 @@
-"""Three small language models that write one token at a time, and what that costs in memory.
+"""Language models that write one token at a time, and what that costs in memory.
 
 To generate, a model reads its own last token and must remember everything before it:
 
-    LSTMLM              state (h, c), each (L, B, H): the same size after 10 tokens or 10,000
-    MinGRULM            state h, (L, B, H): constant too; and it *trains* with a parallel scan
-    CausalTransformerLM a KV cache: every layer keeps the keys and values of every token so far,
-                        2 * L * B * n * d_model numbers after n tokens: it grows linearly
+    LSTMLM          state (h, c), each (L, B, H): the same size after 10 tokens or 10,000
+    MinGRULM        state h, (L, B, H): constant too; and it *trains* with a parallel scan
+    TransformerLM   (:mod:`rnnlab.models.transformers`, notebook 11's) a KV cache: every layer keeps
+                    the keys and values of every token so far, 2 * L * B * n * d_model numbers
+                    after n tokens (and the n ids of its window): it grows linearly
 
 All three share one interface (x: token ids, int64)::
 
@@ -18,8 +19,6 @@ after every token, the bytes the state holds and the peak bytes the step needed.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -28,9 +27,7 @@ from rnnlab.checks import check_ids
 from rnnlab.course.runtime import evaluating
 from rnnlab.experiments.speed import MemoryMeter, rss_bytes, tensor_bytes
 from rnnlab.models.char_lm import CharLSTM, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
-from rnnlab.nn import TransformerEncoderLayer, sinusoidal_positions
 from rnnlab.nn.mingru import MinGRU
-from rnnlab.nn.multihead import scaled_dot_product_attention
 
 
 class LSTMLM(CharLSTM):
@@ -113,77 +110,6 @@ class MinGRULM(nn.Module):
 
     def set_extra_state(self, state) -> None:
         self.carry = state["carry"] if state else None
-
-
-class CausalTransformerLM(nn.Module):
-    """Embedding + sinusoidal positions -> L pre-norm causal ``rnnlab.nn.TransformerEncoderLayer``s -> head.
-
-    d_model split into ``nhead`` heads; dropout 0. ``forward`` attends causally over the whole
-    prefix (training); ``step`` attends from one new token over a KV cache: a list of L pairs
-    (K, V), each (B, nhead, n, d_model / nhead) after n tokens. Positions up to ``max_len``.
-    """
-
-    def __init__(self, vocab_size: int, d_model: int = 64, nhead: int = 4, num_layers: int = 1,
-                 dim_feedforward: int | None = None, max_len: int = 8192):
-        super().__init__()
-        self.vocab_size, self.d_model, self.nhead, self.num_layers = vocab_size, d_model, nhead, num_layers
-        self.max_len = max_len
-        self.embed = nn.Embedding(vocab_size, d_model)
-        self.layers = nn.ModuleList(
-            TransformerEncoderLayer(d_model, nhead, dim_feedforward or 2 * d_model, dropout=0.0,
-                                    batch_first=True, norm_first=True) for _ in range(num_layers))
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size)
-        self.register_buffer("positions", sinusoidal_positions(max_len, d_model), persistent=False)
-
-    def _embed(self, x, start: int):
-        T = x.shape[-1]
-        if start + T > self.max_len:
-            raise ValueError(f"CausalTransformerLM: positions up to max_len = {self.max_len}, got a sequence "
-                             f"reaching {start + T}; build the model with a larger max_len")
-        return self.embed(x) * math.sqrt(self.d_model) + self.positions[start:start + T].to(self.embed.weight.dtype)
-
-    def forward(self, x: torch.Tensor, state=None):
-        """x (B, T) ids -> logits (B, T, V), None (no cache is built here; see ``step``)."""
-        check_ids("x", x, self.vocab_size, "(B, T)")
-        if state is not None:
-            raise ValueError("CausalTransformerLM.forward: expected state=None (it reads the whole prefix); "
-                             "continue a prefix token by token with step()")
-        z = self._embed(x, 0)  # (B, T, d)
-        for layer in self.layers:
-            z = layer(z, is_causal=True)
-        return self.head(self.norm(z)), None
-
-    def initial_state(self, batch_size: int, device=None):
-        """An empty KV cache: L pairs of (B, nhead, 0, d_head)."""
-        device = device if device is not None else self.head.weight.device
-        empty = torch.zeros(batch_size, self.nhead, 0, self.d_model // self.nhead, device=device,
-                            dtype=self.head.weight.dtype)
-        return [(empty, empty) for _ in range(self.num_layers)]
-
-    def step(self, x_t: torch.Tensor, state):
-        """x_t (B,) ids, KV cache of n tokens -> logits (B, V), the cache of n + 1 tokens.
-
-        The cache list is updated in place (layer by layer, so the old K, V of a layer are freed
-        as soon as the new ones exist) and returned.
-        """
-        check_ids("x_t", x_t, self.vocab_size, "(B,)")
-        B, H, d = x_t.shape[0], self.nhead, self.d_model // self.nhead
-        n = state[0][0].shape[2]
-        z = self._embed(x_t[:, None], n)  # (B, 1, d_model)
-        for k, layer in enumerate(self.layers):
-            attn = layer.self_attn
-            (W_q, W_k, W_v), (b_q, b_k, b_v) = attn.projections()
-            y = layer.norm1(z)
-            q, key, value = (F.linear(y, W, b).view(B, 1, H, d).transpose(1, 2)  # (B, H, 1, d)
-                             for W, b in ((W_q, b_q), (W_k, b_k), (W_v, b_v)))
-            K = torch.cat([state[k][0], key], dim=2)  # (B, H, n + 1, d)
-            V = torch.cat([state[k][1], value], dim=2)
-            state[k] = (K, V)
-            c, _ = scaled_dot_product_attention(q, K, V)  # (B, H, 1, d): the new token sees all n + 1
-            z = z + attn.out_proj(c.transpose(1, 2).reshape(B, 1, self.d_model))
-            z = z + layer._ff_block(layer.norm2(z))
-        return self.head(self.norm(z))[:, 0], state
 
 
 def kv_cache_bytes(layers: int, d_model: int, tokens: int, batch: int = 1, bytes_per_number: int = 2) -> int:

@@ -11,8 +11,9 @@ Two models, each a few layers of :mod:`rnnlab.nn.transformer` between an embeddi
           -> N decoder layers: causal self-attention, cross-attention to the memory
           -> W_hy                              logits (B, T, V), every step in one pass
 
-    TransformerLM  (decoder-only, as GPT and nanoGPT; 07's character model)
-        x ids (B, T) -> embed + positions -> N encoder layers with a causal mask -> logits (B, T, V)
+    TransformerLM  (decoder-only, as GPT and nanoGPT; 07's character model, 12's generation)
+        x ids (B, T) -> embed + positions -> N encoder layers, causal, with a key/value cache
+          -> logits (B, T, V)
 
 Both put a LayerNorm after the last layer when the layers are pre-norm (``norm_first=True``,
 the default here, as GPT-2 and nanoGPT): pre-norm leaves the residual stream unnormalised.
@@ -26,8 +27,11 @@ They keep the interfaces of the recurrent models, so the course's helpers work u
   08's ``Seq2Seq``. The decoder's "state" is the prefix of tokens it has been fed, (B, t): at every
   step it re-reads the whole prefix (no key/value cache here; notebook 12 measures one).
 - ``TransformerLM``: ``model(x, state)`` -> ``(logits, state)`` like :class:`rnnlab.models.char_lm.CharLSTM`, the
-  state being the last ``max_len`` ids read (the context window), so :func:`rnnlab.models.char_lm.evaluate_nll`
-  and :func:`rnnlab.decoding.sampling.generate` take it too.
+  state being a :class:`KVCache`: the context window read so far (at most ``max_len`` ids) and every
+  layer's keys and values for it. So :func:`rnnlab.models.char_lm.evaluate_nll` and
+  :func:`rnnlab.decoding.sampling.generate` take it, and with ``initial_state(B)`` and
+  ``step(x_t, state)`` it has the streaming interface of :mod:`rnnlab.models.streaming_lms`
+  (notebook 12's memory against length).
 
 Masks follow ``rnnlab.nn`` (and ``torch.nn``): bool **True = NOT allowed** (padding, the future).
 :class:`rnnlab.models.seq2seq.Memory` keeps 08's ``valid`` (True = real position); the decoder
@@ -39,6 +43,7 @@ during a forward pass, for the attention maps.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -78,15 +83,16 @@ class AddPositions(nn.Module):
     def extra_repr(self) -> str:
         return f"kind={self.kind!r}, max_len={self.max_len}"
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, start: int = 0) -> torch.Tensor:
+        """x (B, T, d) at positions start .. start + T - 1 -> x + P[start:start + T] (B, T, d)."""
         T = x.shape[-2]
-        if T > self.max_len:
-            raise ValueError(f"positions: expected at most max_len = {self.max_len} positions, got {T}")
-        if self.kind == "sinusoidal":
-            return x + self.pe[:T].to(x.dtype)  # (T, d) broadcasts over the batch
-        if self.kind == "learned":
-            return self.learned(x)
-        return x
+        if start + T > self.max_len:
+            raise ValueError(f"positions: expected at most max_len = {self.max_len} positions, got "
+                             f"{start + T}" + (f" ({start} read before, {T} new)" if start else ""))
+        if self.kind == "none":
+            return x
+        table = self.pe.to(x.dtype) if self.kind == "sinusoidal" else self.learned.weight  # (max_len, d)
+        return x + table[start:start + T]  # (T, d) broadcasts over the batch
 
 
 def _build_trunk(module: nn.Module, layer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
@@ -196,15 +202,43 @@ class TransformerSeq2Seq(nn.Module):
 
 
 # -- decoder-only language model --------------------------------------------------------------
+@dataclass
+class KVCache:
+    """A :class:`TransformerLM`'s state between calls: the window it has read, and what each layer keeps of it.
+
+    ids     (B, n) int64: the n <= max_len tokens of the context window, oldest first (n = 0 at the start)
+    layers  L pairs (K, V), one per layer, each (B, nhead, n, d_model / nhead): that layer's keys
+            and values of those n tokens (what ``TransformerEncoderLayer.forward_cached`` returns)
+
+    The keys and values are what attention needs of the past: 2 L B n d_model numbers. The ids
+    are kept so that the window can slide once it is full (see :meth:`TransformerLM.forward`).
+    """
+
+    ids: torch.Tensor
+    layers: list
+
+    @property
+    def length(self) -> int:
+        """n, the number of positions in the window."""
+        return self.ids.shape[1]
+
+
 class TransformerLM(nn.Module):
-    """A character transformer language model (decoder-only, GPT-style), interface of ``CharLSTM``.
+    """A decoder-only (GPT-style) transformer language model, with a key/value cache.
 
-    Args: vocab_size (V), d_model (d), nhead, num_layers, dim_feedforward, dropout; max_len: the
-    context window (longest input); positions: "learned" (default, as GPT), "sinusoidal" or "none";
-    norm_first: pre-norm (default) or post-norm.
+    Args: vocab_size (V), d_model (d), nhead, num_layers (L), dim_feedforward, dropout; max_len:
+    the context window (positions 0 .. max_len - 1); positions: "learned" (default, as GPT),
+    "sinusoidal" or "none"; norm_first: pre-norm (default) or post-norm.
 
-    Each layer is a :class:`rnnlab.nn.TransformerEncoderLayer` run with a causal mask, so the
-    logits at position t depend on x_1 .. x_t only.
+    embed (V, d) -> + positions -> L :class:`rnnlab.nn.TransformerEncoderLayer`s, causal -> [LayerNorm,
+    pre-norm only] -> head W_hy (d -> V). The logits at position t depend on x_1 .. x_t only.
+
+    Interface (x: int64 token ids), that of ``CharLSTM`` and of notebook 12's streaming models::
+
+        logits, state = model(x, state=None)      x (B, T) -> logits (B, T, V), state a KVCache
+        state = model.initial_state(B)            an empty KVCache
+        logits, state = model.step(x_t, state)    x_t (B,) -> logits (B, V), the cache one token longer
+        loss = model.loss(x, y)                   x, y (B, T): mean cross-entropy, no state
     """
 
     def __init__(self, vocab_size, d_model=64, nhead=4, num_layers=2, dim_feedforward=256, dropout=0.0,
@@ -214,28 +248,60 @@ class TransformerLM(nn.Module):
                      max_len, positions, norm_first)
         self.head = nn.Linear(d_model, vocab_size)  # W_hy, b_y
 
-    def forward(self, x: torch.Tensor, state: torch.Tensor | None = None):
-        """x (B, T) int64 ids, state (B, t) ids read before (or None) -> logits (B, T, V), new state.
+    def initial_state(self, batch_size: int, device=None) -> KVCache:
+        """An empty cache for ``batch_size`` sequences: ids (B, 0), L pairs (K, V) of (B, nhead, 0, d_model / nhead)."""
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size: expected an int >= 1, got {batch_size!r}")
+        w = self.head.weight
+        device = w.device if device is None else device
+        attn = self.layers[0].self_attn
+        empty = torch.zeros(batch_size, attn.num_heads, 0, attn.head_dim, device=device, dtype=w.dtype)
+        return KVCache(torch.zeros(batch_size, 0, dtype=torch.int64, device=device),
+                       [(empty, empty) for _ in self.layers])
 
-        The model reads ``[state, x]`` cut to its last ``max_len`` ids and returns the logits of x's
-        positions; the new state is those (at most ``max_len``) ids: pass it to the next call to
-        read a long text in chunks with a sliding context window, as :func:`rnnlab.models.char_lm.evaluate_nll`
-        and :func:`rnnlab.decoding.sampling.generate` do. x itself may hold at most ``max_len`` ids.
+    def forward(self, x: torch.Tensor, state: KVCache | None = None):
+        """x (B, T) int64 ids, state: the :class:`KVCache` of the ids read before (or None) -> logits (B, T, V), state.
+
+        The new positions attend to the cached ones and to themselves: the logits are those of a
+        causal pass over ``[state.ids, x]``, for x's positions, computed without re-reading the
+        window. When the window would pass ``max_len`` ids it slides: the model re-reads the last
+        ``max_len`` ids of ``[state.ids, x]`` from position 0, as a new window. So a long text can be
+        read in chunks, as :func:`rnnlab.models.char_lm.evaluate_nll` and
+        :func:`rnnlab.decoding.sampling.generate` do; x itself may hold at most ``max_len`` ids.
+
+        The state is updated in place, layer by layer (so a layer's old keys and values are freed as
+        soon as its new ones exist), and returned; None starts from ``initial_state(B)``.
         """
         check_ids("x", x, self.vocab_size, "(B, T)", self.max_len)
-        T = x.shape[1]
-        if state is not None:
-            if state.ndim != 2 or state.shape[0] != x.shape[0] or state.dtype != torch.int64:
-                raise ValueError(f"state: expected the ids returned by the previous call, int64 (B = {x.shape[0]}, t), "
-                                 f"got {state.dtype} of shape {tuple(state.shape)}")
-            x = torch.cat([state, x], 1)[:, -self.max_len:]  # (B, <= max_len): the context window
-        L = x.shape[1]
-        h = self.positions(self.embed(x))  # (B, L, d)
-        future = causal_mask(L, device=x.device)  # (L, L) True above the diagonal: NOT allowed
-        for layer in self.layers:
-            h = layer(h, src_mask=future)
+        B, T = x.shape
+        state = self.initial_state(B, x.device) if state is None else self._checked(state, B)
+        read, start = x, state.length
+        if start + T > self.max_len:  # the window slides: read its last max_len ids again, from position 0
+            read, start = torch.cat([state.ids, x], 1)[:, -self.max_len:], 0
+            fresh = self.initial_state(B, x.device)
+            state.ids, state.layers = fresh.ids, fresh.layers
+        h = self.positions(self.embed(read), start)  # (B, L, d), L = len(read)
+        for k, layer in enumerate(self.layers):
+            h, state.layers[k] = layer.forward_cached(h, state.layers[k])  # cache (B, nhead, start + L, d / nhead)
+        state.ids = torch.cat([state.ids, read], 1)  # (B, start + L)
         logits = self.head(self.norm(h))  # (B, L, V)
-        return logits[:, L - T:], x
+        return logits[:, -T:], state
+
+    def step(self, x_t: torch.Tensor, state: KVCache):
+        """x_t (B,) ids, the cache of n tokens -> logits (B, V) of the next token, the cache of n + 1 tokens."""
+        check_ids("x_t", x_t, self.vocab_size, "(B,)")
+        logits, state = self(x_t[:, None], state)  # (B, 1, V)
+        return logits[:, 0], state
+
+    def _checked(self, state, B: int) -> KVCache:
+        """``state`` if it is a KVCache for B sequences and this model's layers, else a clear error."""
+        if not isinstance(state, KVCache):
+            raise TypeError(f"state: expected the KVCache returned by the previous call or by initial_state(B), "
+                            f"got {type(state).__name__}")
+        if state.ids.shape[0] != B or len(state.layers) != len(self.layers):
+            raise ValueError(f"state: expected a KVCache of B = {B} sequences (x's) and {len(self.layers)} layers, "
+                             f"got {state.ids.shape[0]} sequences and {len(state.layers)} layers")
+        return state
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of predicting y (B, T) from x (B, T), each window read on its own."""

@@ -37,10 +37,14 @@ from torch import nn
 from rnnlab.checks import check_float, check_rank, check_shape, check_size
 
 
-def causal_mask(T: int, S: int | None = None, device=None) -> torch.Tensor:
-    """Bool (T, S) mask, S = T by default: True above the diagonal, so query t sees keys j <= t."""
+def causal_mask(T: int, S: int | None = None, device=None, offset: int = 0) -> torch.Tensor:
+    """Bool (T, S) mask, S = T by default: True = NOT allowed, so query t sees keys j <= offset + t.
+
+    ``offset``: how many keys come before the first query's own position (a key/value cache of
+    ``offset`` earlier positions; query t is then position offset + t). 0: True above the diagonal.
+    """
     S = T if S is None else S
-    return torch.ones(T, S, dtype=torch.bool, device=device).triu(1)
+    return torch.ones(T, S, dtype=torch.bool, device=device).triu(1 + offset)
 
 
 def mask_to_bias(mask: torch.Tensor, dtype: torch.dtype, name: str = "mask") -> torch.Tensor:
@@ -158,7 +162,7 @@ class MultiheadAttention(nn.Module):
         return weights, biases
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, is_causal=False):
+                average_attn_weights=True, is_causal=False, cache=None):
         """Attend from ``query`` to ``key``/``value``, as ``torch.nn.MultiheadAttention.forward``.
 
         query (L, B, E), key (S, B, kdim), value (S, B, vdim); (B, L, E) etc. with batch_first;
@@ -171,18 +175,25 @@ class MultiheadAttention(nn.Module):
         Returns (attn_output, attn_weights): attn_output shaped like query; attn_weights (B, L, S)
         averaged over heads, or (B, num_heads, L, S) with average_attn_weights=False ((L, S) and
         (num_heads, L, S) unbatched); None when need_weights is False.
+
+        cache (rnnlab's addition): (K, V), each (B, num_heads, n, head_dim), the keys and values of n
+        earlier positions; then query i is position n + i, the masks cover n + S keys, and the
+        result is (attn_output, attn_weights, (K', V')) with n + S positions: see ``_append_to_cache``.
         """
         q_in, k_in, v_in, unbatched = self._batch_first_inputs(query, key, value)
         B, L, E = q_in.shape
         S, H, d = k_in.shape[1], self.num_heads, self.head_dim
-        key_padding_mask = self._check_key_padding_mask(key_padding_mask, B, S, unbatched)  # (B, S)
-        attn_mask = self._check_attn_mask(attn_mask, B, L, S, unbatched)  # (L, S) or (B, H, L, S)
+        n = 0 if cache is None else self._check_cache(cache, B, unbatched)
+        key_padding_mask = self._check_key_padding_mask(key_padding_mask, B, n + S, unbatched)  # (B, n + S)
+        attn_mask = self._check_attn_mask(attn_mask, B, L, n + S, unbatched)  # (L, n + S) or (B, H, L, n + S)
 
         # 1. project, then split the features into H heads of d:  (B, L, E) -> (B, L, H, d) -> (B, H, L, d)
         (W_q, W_k, W_v), (b_q, b_k, b_v) = self.projections()
         q = F.linear(q_in, W_q, b_q).reshape(B, L, H, d).transpose(1, 2)  # (B, H, L, d)
         k = F.linear(k_in, W_k, b_k).reshape(B, S, H, d).transpose(1, 2)  # (B, H, S, d)
         v = F.linear(v_in, W_v, b_v).reshape(B, S, H, d).transpose(1, 2)  # (B, H, S, d)
+        if cache is not None:  # behind the n cached keys and values: (B, H, n + S, d)
+            k, v, attn_mask, is_causal = self._append_to_cache(cache, k, v, attn_mask, is_causal, L)
 
         # 2. attention in every head at once
         c, alpha = scaled_dot_product_attention(
@@ -198,7 +209,28 @@ class MultiheadAttention(nn.Module):
             weights = weights[0] if unbatched else weights
         if unbatched:
             return out[0], weights  # (L, E)
-        return (out if self.batch_first else out.transpose(0, 1)), weights
+        out = out if self.batch_first else out.transpose(0, 1)
+        return (out, weights) if cache is None else (out, weights, (k, v))
+
+    def _append_to_cache(self, cache, k, v, attn_mask, is_causal, L):
+        """The key/value cache (rnnlab's addition to torch's forward), for ``forward(..., cache=(K, V))``.
+
+        cache (K, V), each (B, H, n, d): the projected keys and values of n earlier positions (n = 0:
+        empty tensors); k, v (B, H, S, d): the new ones. Returns (K', V'), each (B, H, n + S, d), the
+        new ones after the cached ones, and the mask for L queries that are positions n .. n + L - 1:
+        with ``is_causal``, query i sees keys 0 .. n + i (``causal_mask(L, n + S, offset=n)``, added to
+        any attn_mask, which covers all n + S keys, as key_padding_mask does); then is_causal = False.
+        ``forward`` returns (attn_output, attn_weights (B, [H,] L, n + S), (K', V')).
+        ``rnnlab.nn.TransformerEncoderLayer.forward_cached`` is built on it.
+        """
+        n, S = cache[0].shape[2], k.shape[2]
+        if n:
+            k, v = torch.cat([cache[0], k], dim=2), torch.cat([cache[1], v], dim=2)  # (B, H, n + S, d)
+        if is_causal and L > 1:  # one query alone (L = 1) may see every key
+            blocked = causal_mask(L, n + S, device=k.device, offset=n)  # (L, n + S) True = NOT allowed
+            attn_mask = blocked if attn_mask is None else \
+                mask_to_bias(attn_mask, k.dtype, "attn_mask") + mask_to_bias(blocked, k.dtype)
+        return k, v, attn_mask, False  # is_causal is done: scaled_dot_product_attention's puts query 0 at key 0
 
     # -- input checks -------------------------------------------------------------------
     def _batch_first_inputs(self, query, key, value):
@@ -225,6 +257,20 @@ class MultiheadAttention(nn.Module):
         if not self.batch_first:
             query, key, value = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)
         return query, key, value, False
+
+    def _check_cache(self, cache, B, unbatched) -> int:
+        """A (K, V) cache, each (B, num_heads, n, head_dim) of the query's dtype: return n."""
+        if unbatched:
+            raise ValueError("cache: expected a batched query (B, L, E) or (L, B, E) with a cache, got an unbatched "
+                             "(L, E) one; add a batch axis with query[None]")
+        if not (isinstance(cache, (tuple, list)) and len(cache) == 2 and all(isinstance(t, torch.Tensor) for t in cache)):
+            raise TypeError(f"cache: expected a pair (K, V) of tensors, each (B, num_heads, n, head_dim), "
+                            f"got {type(cache).__name__}")
+        K, V = cache
+        shape = (B, self.num_heads, K.shape[2] if K.dim() == 4 else 0, self.head_dim)
+        for name, t in (("cache K", K), ("cache V", V)):
+            check_shape(name, t, shape, "(B, num_heads, n, head_dim)")
+        return K.shape[2]
 
     def _check_key_padding_mask(self, mask, B, S, unbatched):
         """None, or the mask as (B, S)."""

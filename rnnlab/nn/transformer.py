@@ -15,6 +15,10 @@ pre-norm, as in GPT-2; Xiong et al. 2020 show it trains without a warm-up):
 Shapes: (T, B, d_model), (B, T, d_model) with ``batch_first``, or unbatched (T, d_model);
 the output has the input's shape. Parameter names are torch's, so a torch layer's
 ``state_dict`` loads directly and ``from_torch`` copies one.
+
+One addition to torch: ``TransformerEncoderLayer.forward_cached(x, cache) -> (y, cache)`` runs the
+layer causally over new positions with a key/value cache of the earlier ones (a decoder-only
+language model generating one token at a time; notebook 12).
 """
 from __future__ import annotations
 
@@ -96,19 +100,54 @@ class TransformerEncoderLayer(_Layer):
         bool True = not allowed, float added to the scores. ``is_causal``: see MultiheadAttention.
         """
         self._check("src", src)
-        x = src
+        y, _ = self._sublayers(src, lambda x: (self._sa_block(x, src_mask, src_key_padding_mask, is_causal), None))
+        return y
+
+    def forward_cached(self, x, cache=None):
+        """Causal self-attention over a key/value cache, then feed-forward: T new positions at once.
+
+        x (B, T, d_model) with ``batch_first``, else (T, B, d_model): the new positions n .. n + T - 1.
+        cache: (K, V), each (B, nhead, n, d_model / nhead), this layer's keys and values of the n
+        positions before (the cache this method returned for them); None: n = 0.
+        Returns (y, (K', V')): y of x's shape, and the cache of all n + T positions, K' and V' each
+        (B, nhead, n + T, d_model / nhead) (the given one is not modified).
+
+        Position n + i attends to positions 0 .. n + i, so y equals the last T positions of
+        ``forward(prefix, is_causal=True)`` on the whole prefix of n + T positions, with pre-norm
+        (``norm_first``) and post-norm alike: the norms and the feed-forward net act position by
+        position, and only self-attention reads other positions, through the cache.
+        """
+        self._check("x", x)
+        if x.dim() != 3:
+            raise ValueError(f"x: expected {'(B, T, d_model)' if self.batch_first else '(T, B, d_model)'} "
+                             f"with a cache, got the unbatched shape {tuple(x.shape)}; add a batch axis")
+        if cache is None:
+            B = x.shape[0 if self.batch_first else 1]
+            empty = x.new_zeros(B, self.self_attn.num_heads, 0, self.self_attn.head_dim)
+            cache = (empty, empty)
+        return self._sublayers(x, lambda h: self._sa_block_cached(h, cache))
+
+    def _sublayers(self, x, attend):
+        """x -> the two residual sub-layers around ``attend`` (h -> (self-attention output, extra)): (x, extra)."""
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            a, extra = attend(self.norm1(x))
+            x = x + a
             x = x + self._ff_block(self.norm2(x))
         else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            a, extra = attend(x)
+            x = self.norm1(x + a)
             x = self.norm2(x + self._ff_block(x))
-        return x
+        return x, extra
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
         x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                            need_weights=False, is_causal=is_causal)[0]
         return self.dropout1(x)
+
+    def _sa_block_cached(self, x, cache):
+        """Causal self-attention of x's positions over the cached ones and themselves: (output, new cache)."""
+        x, _, cache = self.self_attn(x, x, x, need_weights=False, is_causal=True, cache=cache)
+        return self.dropout1(x), cache
 
     def _ff_block(self, x):
         """linear2(dropout(activation(linear1(x)))): (..., d_model) -> (..., dim_feedforward) -> (..., d_model)."""

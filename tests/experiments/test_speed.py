@@ -10,8 +10,9 @@ import torch
 from rnnlab.experiments.ladder import LADDER, RUNGS, make_rung
 from rnnlab.experiments.speed import (MemoryMeter, TimingStats, count_ops, loglog_slope, machine_summary, ratios, rss_bytes,
                           tensor_bytes, time_interleaved, tokens_per_second, torch_threads)
-from rnnlab.models.streaming_lms import (CausalTransformerLM, LSTMLM, MinGRULM, count_parameters, kv_cache_bytes,
-                              lstm_state_bytes, make_train_step, memory_vs_length)
+from rnnlab.models.streaming_lms import (LSTMLM, MinGRULM, count_parameters, kv_cache_bytes, lstm_state_bytes,
+                                        make_train_step, memory_vs_length)
+from rnnlab.models.transformers import TransformerLM
 
 ROOT = Path(__file__).resolve().parents[2]
 V = 11
@@ -120,7 +121,8 @@ def test_memory_meter_rejects_other_devices():
 def _models(d=16, layers=2):
     torch.manual_seed(0)
     return {"lstm": LSTMLM(V, d, num_layers=layers), "mingru": MinGRULM(V, d, num_layers=layers, hidden_size=24),
-            "transformer": CausalTransformerLM(V, d, nhead=2, num_layers=layers, max_len=64)}
+            "transformer": TransformerLM(V, d, nhead=2, num_layers=layers, dim_feedforward=2 * d, max_len=64,
+                                         positions="sinusoidal")}
 
 
 @pytest.mark.parametrize("name", ["lstm", "mingru", "transformer"])
@@ -147,16 +149,18 @@ def test_kv_cache_grows_linearly_and_rnn_states_stay_constant():
     for r in results.values():
         assert r["length"] == list(range(1, steps + 1))
         assert all(p >= s for p, s in zip(r["peak_bytes"], r["state_bytes"]))
-    kv = np.asarray(results["transformer"]["state_bytes"])
+    state = np.asarray(results["transformer"]["state_bytes"])
     n = np.arange(1, steps + 1)
-    np.testing.assert_array_equal(kv, 2 * layers * B * n * d * 4)  # K and V, every layer, every token
+    kv, ids = 2 * layers * B * n * d * 4, B * n * 8  # K and V, every layer, every token; the window's int64 ids
+    np.testing.assert_array_equal(state, kv + ids)
     peak_slope = np.polyfit(n, results["transformer"]["peak_bytes"], 1)[0]
-    assert 1.0 <= peak_slope / (2 * layers * B * d * 4) <= 2.5
+    assert 1.0 <= peak_slope / (2 * layers * B * d * 4 + B * 8) <= 2.5
     for name in ("lstm", "mingru"):
         r = results[name]
         assert len(set(r["state_bytes"])) == 1, f"{name}'s state should not grow"
         assert max(r["peak_bytes"][5:]) == min(r["peak_bytes"][5:]), f"{name}'s step peak should not grow"
     assert list(kv) == [kv_cache_bytes(layers, d, k, B, bytes_per_number=4) for k in n]
+    assert results["transformer"]["peak_bytes"][0] < results["transformer"]["peak_bytes"][-1]
     assert results["lstm"]["state_bytes"][0] == 2 * layers * B * d * 4 == lstm_state_bytes(layers, d, B, 4)  # (h, c)
     assert results["mingru"]["state_bytes"][0] == layers * B * 24 * 4  # h
 
@@ -261,4 +265,5 @@ def test_memory_vs_length_quick_prints_the_slopes():
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks/memory_vs_length.py"), "--quick", "--threads", "1"],
                          check=True, capture_output=True, text=True, timeout=300).stdout
     assert "slope: state 0.0 bytes/token" in out
-    assert "slope: state 512.0 bytes/token" in out and "= 512 bytes/token" in out
+    assert "slope: state 528.0 bytes/token" in out  # KV cache 2 L B d * 4 = 512, ids B * 8 = 16
+    assert "= 512 bytes/token" in out and "= 528 bytes/token" in out

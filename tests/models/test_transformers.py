@@ -13,11 +13,11 @@ from rnnlab.models.char_lm import evaluate_nll
 from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.decoding.greedy import greedy_decode
 from rnnlab.models.seq2seq import seq2seq_loss, sequence_logprob
-from rnnlab.nn import TransformerEncoderLayer
+from rnnlab.nn import TransformerEncoderLayer, sinusoidal_positions
 from rnnlab.tasks.reverse import make_strings, reversal_batch, reversal_batches, reversal_vocabulary
 from rnnlab.training.loop import train
-from rnnlab.models.transformers import (AddPositions, TransformerLM, TransformerSeq2Seq, attention_maps, lm_loss,
-                                       record_attention)
+from rnnlab.models.transformers import (AddPositions, KVCache, TransformerLM, TransformerSeq2Seq, attention_maps,
+                                       lm_loss, record_attention)
 
 F64 = torch.float64
 
@@ -82,14 +82,53 @@ def test_lm_shapes_and_state_window():
     model = lm()
     x = torch.randint(13, (3, 10))
     logits, state = model(x)
-    assert logits.shape == (3, 10, 13) and torch.equal(state, x)
+    assert logits.shape == (3, 10, 13) and isinstance(state, KVCache)
+    assert torch.equal(state.ids, x) and state.length == 10 and len(state.layers) == 2
+    assert all(K.shape == V.shape == (3, 2, 10, 8) for K, V in state.layers)  # (B, nhead, n, d_model / nhead)
     # reading in chunks with the state gives the same logits as one pass (while it fits the window)
     a, s = model(x[:, :4])
     b, s = model(x[:, 4:], s)
     torch.testing.assert_close(torch.cat([a, b], 1), logits, atol=1e-5, rtol=0)
-    # past max_len the window slides: the state keeps the last max_len ids
-    _, s = model(torch.randint(13, (3, 6)), s)
-    assert s.shape == (3, 12) and torch.equal(s[:, :6], x[:, 4:])
+    # past max_len the window slides: the state keeps the last max_len ids, read again from position 0
+    more = torch.randint(13, (3, 6))
+    c, s = model(more, s)
+    window = torch.cat([x, more], 1)[:, -12:]
+    assert s.length == 12 and torch.equal(s.ids, window) and s.layers[1][0].shape == (3, 2, 12, 8)
+    torch.testing.assert_close(c, model(window)[0][:, -6:], atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("norm_first", [True, False])
+@pytest.mark.parametrize("positions", ["learned", "sinusoidal"])
+def test_lm_step_with_the_cache_equals_the_full_causal_pass(norm_first, positions):
+    model = lm(positions, norm_first=norm_first)
+    with torch.no_grad():  # move every parameter off torch's init (zero biases, unit norms)
+        for p in model.parameters():
+            p.add_(0.3 * torch.randn(p.shape, generator=torch.Generator().manual_seed(p.numel())))
+    x = torch.randint(13, (3, 12))
+    with torch.no_grad():
+        full, _ = model(x)  # (B, T, V)
+        state = model.initial_state(3)
+        assert state.length == 0 and state.layers[0][0].shape == (3, 2, 0, 8)
+        for t in range(12):
+            logits, state = model.step(x[:, t], state)
+            torch.testing.assert_close(logits, full[:, t], atol=1e-5, rtol=0)
+            assert state.length == t + 1 and torch.equal(state.ids, x[:, :t + 1])  # one more position per step
+            assert all(K.shape == V.shape == (3, 2, t + 1, 8) for K, V in state.layers)
+    assert not torch.allclose(full[:, 0], full[:, 1])
+
+
+def test_lm_cache_holds_exactly_the_keys_and_values_of_every_layer():
+    model = lm("sinusoidal", norm_first=False)
+    x = torch.randint(13, (2, 7))
+    with torch.no_grad():
+        _, state = model(x)
+        h = model.positions(model.embed(x))
+        for layer, (K, V) in zip(model.layers, state.layers):
+            (W_q, W_k, W_v), (b_q, b_k, b_v) = layer.self_attn.projections()
+            # post-norm: attention reads the layer's input itself
+            torch.testing.assert_close(K, (h @ W_k.T + b_k).view(2, 7, 2, 8).transpose(1, 2))
+            torch.testing.assert_close(V, (h @ W_v.T + b_v).view(2, 7, 2, 8).transpose(1, 2))
+            h = layer(h, is_causal=True)
 
 
 def test_lm_loss_and_course_helpers():
@@ -256,6 +295,10 @@ def test_positions():
     assert model(src, lengths, tgt_in).dtype == F64
     x = torch.zeros(1, 3, 4)
     torch.testing.assert_close(AddPositions("none", 5, 4)(x), x)
+    table = AddPositions("sinusoidal", 8, 4)
+    torch.testing.assert_close(table(x, start=5), x + sinusoidal_positions(8, 4)[5:])  # positions 5, 6, 7
+    with pytest.raises(ValueError, match=r"at most max_len = 8 positions, got 9 \(6 read before, 3 new\)"):
+        table(x, start=6)
     with pytest.raises(ValueError, match="positions: expected one of"):
         AddPositions("rotary", 5, 4)
     with pytest.raises(ValueError, match="max_len"):
@@ -292,8 +335,14 @@ def test_errors_on_bad_input():
         s2s(src, lengths, tgt_in[:2])
     with pytest.raises(ValueError, match="teacher_forcing"):
         s2s(src, lengths, tgt_in, teacher_forcing=0.5)
-    with pytest.raises(ValueError, match="state: expected the ids returned by the previous call"):
+    with pytest.raises(TypeError, match="state: expected the KVCache returned by the previous call .*got Tensor"):
         model(torch.zeros(2, 3, dtype=torch.int64), torch.zeros(3, 3, dtype=torch.int64))
+    with pytest.raises(ValueError, match="state: expected a KVCache of B = 2 sequences .*got 3 sequences"):
+        model(torch.zeros(2, 3, dtype=torch.int64), model.initial_state(3))
+    with pytest.raises(ValueError, match=r"x_t: expected a 1-D tensor of token ids \(B,\), got shape \(2, 1\)"):
+        model.step(torch.zeros(2, 1, dtype=torch.int64), model.initial_state(2))
+    with pytest.raises(ValueError, match="batch_size: expected an int >= 1, got 0"):
+        model.initial_state(0)
     with pytest.raises(ValueError, match="y: expected the targets' shape"):
         model.loss(torch.zeros(2, 3, dtype=torch.int64), torch.zeros(2, 4, dtype=torch.int64))
     with pytest.raises(ValueError, match="num_layers"):

@@ -372,6 +372,65 @@ def test_causal_mask():
     assert m.dtype == torch.bool
     assert m.tolist() == [[False, True, True], [False, False, True], [False, False, False]]
     assert causal_mask(2, 3).tolist() == [[False, True, True], [False, False, True]]
+    # after a cache of 2 keys, query t is position 2 + t: it sees keys 0 .. 2 + t
+    assert causal_mask(2, 4, offset=2).tolist() == [[False, False, False, True], [False, False, False, False]]
+
+
+# -- the key/value cache (rnnlab's addition) --------------------------------------------------------
+@pytest.mark.parametrize("norm_first", [True, False])
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_forward_cached_equals_the_causal_forward_over_the_prefix(norm_first, batch_first):
+    gen = torch.Generator().manual_seed(7)
+    layer = randomize_(TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=batch_first,
+                                               norm_first=norm_first, dtype=F64), gen).eval()
+    x = torch.randn(3, 9, 8, generator=gen, dtype=F64)  # (B, T, d)
+    at = (lambda t: t) if batch_first else (lambda t: t.transpose(0, 1))  # (B, T, d) <-> the layer's layout
+    full = at(layer(at(x), is_causal=True))  # (B, T, d)
+    cache = None
+    for t in range(9):  # one position at a time
+        y, new = layer.forward_cached(at(x[:, t:t + 1]), cache)
+        torch.testing.assert_close(at(y), full[:, t:t + 1], rtol=0, atol=1e-10)
+        assert all(c.shape == (3, 2, t + 1, 4) for c in new)  # (B, nhead, n + 1, d / nhead): one more position
+        if cache is not None:  # the given cache is left as it was, and is the head of the new one
+            assert cache[0].shape == (3, 2, t, 4) and torch.equal(new[0][:, :, :t], cache[0])
+        cache = new
+    y_a, cache = layer.forward_cached(at(x[:, :4]))  # several positions at once, then the rest
+    y_b, cache = layer.forward_cached(at(x[:, 4:]), cache)
+    torch.testing.assert_close(torch.cat([at(y_a), at(y_b)], 1), full, rtol=0, atol=1e-10)
+    assert cache[1].shape == (3, 2, 9, 4)
+
+
+def test_multihead_attention_with_a_cache_attends_to_the_cached_keys_too():
+    gen = torch.Generator().manual_seed(3)
+    mha = randomize_(MultiheadAttention(8, 2, batch_first=True, dtype=F64), gen)
+    x = torch.randn(2, 5, 8, generator=gen, dtype=F64)
+    pad = torch.tensor([[False] * 5, [False, False, False, True, False]])  # (B, S) True = padding: NOT allowed
+    full, full_w = mha(x, x, x, key_padding_mask=pad, is_causal=True, average_attn_weights=False)
+    empty = torch.zeros(2, 2, 0, 4, dtype=F64)
+    _, _, cache = mha(x[:, :3], x[:, :3], x[:, :3], is_causal=True, cache=(empty, empty))
+    out, w, (K, V) = mha(x[:, 3:], x[:, 3:], x[:, 3:], key_padding_mask=pad, is_causal=True, cache=cache,
+                         average_attn_weights=False)
+    torch.testing.assert_close(out, full[:, 3:], rtol=0, atol=1e-12)
+    assert w.shape == (2, 2, 2, 5) and K.shape == V.shape == (2, 2, 5, 4)  # (B, H, L, n + S), (B, H, n + S, d)
+    torch.testing.assert_close(w, full_w[:, :, 3:], rtol=0, atol=1e-12)
+    assert len(mha(x, x, x)) == 2  # without a cache: torch's two outputs
+
+
+def test_cache_of_wrong_shape_or_kind():
+    mha = MultiheadAttention(8, 2, batch_first=True)
+    layer = TransformerEncoderLayer(8, 2, dim_feedforward=8, batch_first=True)
+    x = torch.randn(2, 1, 8)
+    with pytest.raises(ValueError, match=r"cache K: expected shape \(2, 2, 3, 4\) \(B, num_heads, n, head_dim\), "
+                                         r"got \(2, 4, 3, 2\)"):
+        mha(x, x, x, cache=(torch.zeros(2, 4, 3, 2), torch.zeros(2, 4, 3, 2)))
+    with pytest.raises(ValueError, match=r"cache V: expected shape \(2, 2, 3, 4\)"):
+        layer.forward_cached(x, (torch.zeros(2, 2, 3, 4), torch.zeros(2, 2, 2, 4)))
+    with pytest.raises(TypeError, match="cache: expected a pair \\(K, V\\) of tensors"):
+        mha(x, x, x, cache=torch.zeros(2, 2, 3, 4))
+    with pytest.raises(ValueError, match="cache: expected a batched query"):
+        mha(x[0], x[0], x[0], cache=(torch.zeros(1, 2, 0, 4),) * 2)
+    with pytest.raises(ValueError, match=r"x: expected \(B, T, d_model\) with a cache, got the unbatched shape"):
+        layer.forward_cached(x[0])
 
 
 # -- positions ---------------------------------------------------------------------------------
