@@ -43,7 +43,27 @@ def _activation(activation):
 
 
 class _Layer(nn.Module):
-    """What both layers share: input checks, ``from_torch``."""
+    """What both layers share: their sub-modules (torch's names, created in torch's order, so the same seed
+    gives the same weights), input checks, ``from_torch``."""
+
+    def __init__(self, blocks, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                 norm_first, bias, device, dtype):
+        """``blocks``: 2 (self-attention, feed-forward) or 3 (cross-attention between them)."""
+        super().__init__()
+        kw = dict(device=device, dtype=dtype)
+        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
+        if blocks == 3:
+            self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                                     batch_first=batch_first, **kw)
+        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **kw)
+        self.dropout = nn.Dropout(dropout)
+        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **kw)
+        for k in range(1, blocks + 1):  # norm1 .. norm{blocks}, then dropout1 .. dropout{blocks}
+            setattr(self, f"norm{k}", nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw))
+        for k in range(1, blocks + 1):
+            setattr(self, f"dropout{k}", nn.Dropout(dropout))
+        self.activation = _activation(activation)
 
     def _check(self, name, x, like=None):
         """x: (T, B, d_model) / (B, T, d_model) / (T, d_model); ``like``: a tensor whose rank and B it must share."""
@@ -80,18 +100,8 @@ class TransformerEncoderLayer(_Layer):
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
-        super().__init__()
-        kw = dict(device=device, dtype=dtype)
-        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
-        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **kw)
-        self.dropout = nn.Dropout(dropout)
-        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **kw)
-        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.dropout1 = nn.Dropout(dropout)
-        self.dropout2 = nn.Dropout(dropout)
-        self.activation = _activation(activation)
+        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, bias, device, dtype)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         """src (T, B, d_model) / (B, T, d_model) / (T, d_model) -> the same shape.
@@ -163,22 +173,8 @@ class TransformerDecoderLayer(_Layer):
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
-        super().__init__()
-        kw = dict(device=device, dtype=dtype)
-        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, **kw)
-        self.linear1 = nn.Linear(d_model, dim_feedforward, bias=bias, **kw)
-        self.dropout = nn.Dropout(dropout)
-        self.linear2 = nn.Linear(dim_feedforward, d_model, bias=bias, **kw)
-        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.norm3 = nn.LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
-        self.dropout1 = nn.Dropout(dropout)
-        self.dropout2 = nn.Dropout(dropout)
-        self.dropout3 = nn.Dropout(dropout)
-        self.activation = _activation(activation)
+        super().__init__(3, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, bias, device, dtype)
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):

@@ -5,6 +5,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
+
+def _unit_square(ax, title: str = ""):
+    """Frame a drawing of points in the unit square: equal axes, no ticks, an optional title."""
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+    return ax
+
 def _np(a):
     return a.detach().cpu().numpy() if hasattr(a, "detach") else np.asarray(a)
 
@@ -61,14 +73,7 @@ def draw_hull_pointers(points, pointers, true_hull, alpha_step=None, ax=None, ti
                     arrowprops=dict(arrowstyle="->", color="C0", lw=1.3, shrinkA=3, shrinkB=3))
     for k, p in enumerate(seq):
         ax.text(pts[p, 0] + 0.02, pts[p, 1] + 0.02, str(k + 1), color="C0", fontsize=8)
-    ax.set_xlim(-0.05, 1.05)
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title, fontsize=9)
-    return ax
+    return _unit_square(ax, title)
 
 
 def draw_length_generalisation(results: dict, trained: tuple, ax=None, title: str = "",
@@ -123,11 +128,4 @@ def draw_tour(points, tour, reference=None, alpha_step=None, ax=None, title: str
         ax.annotate("", xy=pts[b], xytext=pts[a],
                     arrowprops=dict(arrowstyle="->", color="C0", lw=1.3, shrinkA=3, shrinkB=3))
     ax.plot([], [], color="C0", lw=1.3, label=labels[0])
-    ax.set_xlim(-0.05, 1.05)
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title, fontsize=9)
-    return ax
+    return _unit_square(ax, title)

@@ -8,6 +8,17 @@ from rnnlab.experiments.speed import loglog_slope
 from rnnlab.models.streaming_lms import kv_cache_bytes, lstm_state_bytes
 
 
+
+def _log_axes(ax, xlabel: str, ylabel: str, base_x: int = 2):
+    """Log x (base ``base_x``) and log y, the labels, the legend and a grid: how every speed panel ends."""
+    ax.set_xscale("log", base=base_x)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    return ax
+
 def draw_dependencies(T: int = 8, axes=None):
     """Three panels over T positions: what each computation must wait for.
 
@@ -68,13 +79,7 @@ def draw_tokens_per_second(lengths, throughput: dict, params: dict | None = None
     for k, (name, tps) in enumerate(throughput.items()):
         label = name if params is None else f"{name} ({params[name] / 1e3:.1f} k params)"
         ax.plot(lengths, tps, "o-", color=f"C{k}", label=label)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("sequence length T")
-    ax.set_ylabel("training tokens / s (forward + backward)")
-    ax.legend(fontsize=8)
-    ax.grid(True, which="both", alpha=0.3)
-    return ax
+    return _log_axes(ax, "sequence length T", "training tokens / s (forward + backward)")
 
 
 def draw_memory_vs_length(results: dict, ax=None, log: bool = False):
@@ -122,13 +127,7 @@ def draw_ladder(lengths, medians: dict, ax=None, colors: dict | None = None):
         color, marker = _style(name, k, colors)
         ax.plot(lengths, np.asarray(ts) * 1e3, marker=marker, color=color,
                 label=f"{name} (slope {slope:.2f})")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("sequence length T")
-    ax.set_ylabel("forward + backward (ms)")
-    ax.legend(fontsize=8)
-    ax.grid(True, which="both", alpha=0.3)
-    return ax
+    return _log_axes(ax, "sequence length T", "forward + backward (ms)")
 
 
 def draw_op_counts(lengths, counts: dict, ax=None, colors: dict | None = None):
@@ -143,13 +142,7 @@ def draw_op_counts(lengths, counts: dict, ax=None, colors: dict | None = None):
         slope = round(loglog_slope(lengths, c), 2) + 0.0
         color, marker = _style(name, k, colors)
         ax.plot(lengths, c, marker=marker, color=color, label=f"{name} (slope {slope:.2f})")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("sequence length T")
-    ax.set_ylabel("tensor operations (kernel launches on a GPU)")
-    ax.legend(fontsize=8)
-    ax.grid(True, which="both", alpha=0.3)
-    return ax
+    return _log_axes(ax, "sequence length T", "tensor operations (kernel launches on a GPU)")
 
 
 def draw_state_memory(layers: int = 32, d_model: int = 4096, tokens: int = 4096, batch: int = 1,

@@ -15,6 +15,16 @@ import numpy as np
 _SHOWN = {" ": "␣", "\t": "\\t", "\n": "⏎"}
 
 
+
+def _finish_training_axes(ax, ylabel: str, baselines: dict | None):
+    """Horizontal reference lines ``baselines`` {label: value}, axis labels and the legend of a training plot."""
+    for k, (label, value) in enumerate((baselines or {}).items()):
+        ax.axhline(value, color="0.5", ls=[":", "--", "-."][k % 3], lw=1, label=label)
+    ax.set_xlabel("training step")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
 def _np(a) -> np.ndarray:
     return a.detach().cpu().numpy() if hasattr(a, "detach") else np.asarray(a)
 
@@ -86,14 +96,14 @@ def draw_weights(alpha, rows, cols, ax=None, title: str = "", colorbar: bool = F
     return ax
 
 
-def draw_mask(mask, ax=None, title: str = "", rows=None, cols=None):
-    """A bool mask (L, S), rnnlab.nn's convention: True = NOT allowed, drawn dark with a cross."""
-    mask = _np(mask).astype(bool)
-    L, S = mask.shape
+def draw_mask(blocked, ax=None, title: str = "", rows=None, cols=None):
+    """A bool mask ``blocked`` (L, S) in rnnlab.nn's convention, True = NOT allowed: drawn dark with a cross."""
+    blocked = _np(blocked).astype(bool)
+    L, S = blocked.shape
     if ax is None:
         _, ax = plt.subplots(figsize=(0.35 * S + 1.2, 0.35 * L + 0.9))
-    ax.imshow(np.where(mask, 0.25, 0.95), cmap="gray", vmin=0, vmax=1, aspect="equal", interpolation="nearest")
-    for i, j in zip(*np.nonzero(mask)):
+    ax.imshow(np.where(blocked, 0.25, 0.95), cmap="gray", vmin=0, vmax=1, aspect="equal", interpolation="nearest")
+    for i, j in zip(*np.nonzero(blocked)):
         ax.text(j, i, "×", ha="center", va="center", color="white", fontsize=8)
     ax.set_xticks(range(S), labels(cols) if cols is not None else range(S), fontsize=8, family="monospace")
     ax.set_yticks(range(L), labels(rows) if rows is not None else range(L), fontsize=8, family="monospace")
@@ -210,12 +220,7 @@ def draw_curves(logs: dict, ax=None, metric: str = "exact", ylabel: str = "valid
     for k, (label, log) in enumerate(logs.items()):
         steps = [s for s, _ in log.evals]
         ax.plot(steps, [scale * m[metric] for _, m in log.evals], "o-", ms=4, color=f"C{k}", label=label)
-    for k, (label, value) in enumerate((baselines or {}).items()):
-        ax.axhline(value, color="0.5", ls=[":", "--", "-."][k % 3], lw=1, label=label)
-    ax.set_xlabel("training step")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    return ax
+    return _finish_training_axes(ax, ylabel, baselines)
 
 
 def draw_loss_curves(curves: dict, ax=None, ylabel: str = "training loss", baselines: dict | None = None,
@@ -230,9 +235,4 @@ def draw_loss_curves(curves: dict, ax=None, ylabel: str = "training loss", basel
             values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
             steps = np.asarray(steps)[smooth - 1:]
         ax.plot(steps, values, color=f"C{k}", lw=1.5, label=label)
-    for k, (label, value) in enumerate((baselines or {}).items()):
-        ax.axhline(value, color="0.5", ls=[":", "--", "-."][k % 3], lw=1, label=label)
-    ax.set_xlabel("training step")
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    return ax
+    return _finish_training_axes(ax, ylabel, baselines)
