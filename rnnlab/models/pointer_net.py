@@ -40,7 +40,7 @@ class PointerAttention(AdditiveAttention):
 
     The parameters (``W_h``, ``W_s``, ``v``) and the score ``e_j = v^T tanh(W_h h_j + W_s s)`` are
     AdditiveAttention's; two things differ. ``exclude`` (B, N) marks the positions to leave out
-    (True = excluded: already chosen), the opposite sense of Attention's ``mask`` (True = real);
+    (True = excluded: already chosen), the opposite sense of Attention's ``valid`` (True = real);
     they get ``e_j = -inf`` and so exactly zero weight. And :meth:`forward` returns the
     distribution over positions and the scores, ``(alpha, e)``, not a context vector.
     """
@@ -167,7 +167,7 @@ class PointerNet(nn.Module):
         S = targets.shape[1] if targets is not None else (steps or N)
         all_log_probs, all_alpha, pointers = [], [], []
         for i in range(S):
-            exclude = self._mask(chosen, finished) if self.mask_chosen else None
+            exclude = self.excluded(chosen, finished) if self.mask_chosen else None
             log_alpha, state = self.step(inp, state, keys, exclude)          # (B, N)
             ptr = log_alpha.argmax(-1)                                       # greedy pointer (B,)
             nxt = ptr if targets is None else targets[:, i].clamp(min=0)     # what the decoder reads next
@@ -183,14 +183,15 @@ class PointerNet(nn.Module):
             pointers.append(ptr)
         return PointerOutput(torch.stack(all_log_probs, 1), torch.stack(all_alpha, 1), torch.stack(pointers, 1))
 
-    def _mask(self, chosen: torch.Tensor, finished: torch.Tensor) -> torch.Tensor:
-        """(B, N) True = excluded: chosen positions; the end never; after the end, all but the end."""
-        mask = chosen.clone()
+    def excluded(self, chosen: torch.Tensor, finished: torch.Tensor) -> torch.Tensor:
+        """chosen (B, N) bool, finished (B,) bool -> (B, N) bool, True = excluded at the next step: the
+        positions already chosen; the end position never; after the end, every position but the end."""
+        excluded = chosen.clone()
         if self.end:
-            mask[:, -1] = False
-            mask = mask | finished[:, None]
-            mask[:, -1] = False
-        return mask
+            excluded[:, -1] = False
+            excluded = excluded | finished[:, None]
+            excluded[:, -1] = False
+        return excluded
 
 
 @torch.no_grad()
@@ -230,7 +231,7 @@ def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int
             chosen = chosen.clone()
             chosen[torch.arange(k, device=x.device)[~first], tokens[~first]] = True
             none_finished = torch.zeros(k, dtype=torch.bool, device=x.device)
-            exclude = model._mask(chosen, none_finished) if model.mask_chosen else None
+            exclude = model.excluded(chosen, none_finished) if model.mask_chosen else None
             log_alpha, (h, c) = model.step(inp, (h, c), keys_b.expand(k, -1, -1), exclude)
             return log_alpha, (h, c, chosen)
 

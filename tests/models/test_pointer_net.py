@@ -240,3 +240,12 @@ def test_draw_tour():
     with pytest.raises(ValueError, match=r"\(n, 2\)"):
         draw_tour(torch.rand(6, 3), range(6), ax=ax)
     plt.close(fig)
+
+
+def test_excluded_keeps_the_end_open_and_closes_everything_else_after_it():
+    net = PointerNet(2, 8, end=True)
+    chosen = torch.tensor([[True, False, False, True], [False, True, False, False]])   # N = 3 + end
+    finished = torch.tensor([False, True])
+    excluded = net.excluded(chosen, finished)
+    assert excluded.tolist() == [[True, False, False, False], [True, True, True, False]]
+    assert torch.equal(PointerNet(2, 8).excluded(chosen, finished), chosen)              # no end: just the chosen
