@@ -16,30 +16,28 @@ def test_a_passing_check_prints_a_tick_and_returns_none(capsys):
         "✅ h is correct (relative error 0.0e+00).", "✅ h has shape (2, 3) (B, H)."]
 
 
-def test_close_reports_the_relative_error_the_worst_entry_and_the_hint():
+def test_close_reports_the_relative_error_the_worst_entry_and_the_hint(raises_naming):
     got, want = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 5.0]])
-    with pytest.raises(AssertionError) as err:
+    with raises_naming(AssertionError, "dW_hh", "relative error 2.0e-01", "1e-07", "(1, 1)", "expected 5", "got 4",
+                       "pair da_t with h_{t-1}"):
         expect_close("dW_hh", got, want, hint="pair da_t with h_{t-1}")
-    assert str(err.value) == ("❌ dW_hh: relative error 2.0e-01, tolerance 1e-07; worst at index (1, 1): "
-                              "expected 5, got 4.\n   Hint: pair da_t with h_{t-1}")
 
 
-@pytest.mark.parametrize("got, message", [
-    (None, "h is None: did you forget to return it"),
-    (np.ones((3, 2)), "h: expected shape (2, 3), got (3, 2)"),
-    (np.array([np.nan, 1.0]), "h contains NaN"),
-    ("text", "h: expected numbers of shape"),
+@pytest.mark.parametrize("got, want, parts", [
+    (None, np.ones(2), ("h is None", "return")),
+    (np.ones((3, 2)), np.ones((2, 3)), ("h:", "(2, 3)", "got (3, 2)")),
+    (np.array([np.nan, 1.0]), np.ones(2), ("h contains NaN",)),
+    ("text", np.ones(2), ("h:", "numbers", "(2,)", "got str")),
 ])
-def test_close_says_what_kind_of_wrong(got, message):
-    want = np.ones((2, 3)) if message.startswith("h: expected shape") else np.ones(2)
-    with pytest.raises(AssertionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+def test_close_says_what_kind_of_wrong(raises_naming, got, want, parts):
+    with raises_naming(AssertionError, *parts):
         expect_close("h", got, want)
 
 
-def test_close_handles_minus_infinity_where_it_is_expected():
+def test_close_handles_minus_infinity_where_it_is_expected(raises_naming):
     want = torch.tensor([0.5, -float("inf")])
     expect_close("e", torch.tensor([0.5, -float("inf")]), want)
-    with pytest.raises(AssertionError, match=r"at index \(1,\) expected -inf, got 0.3"):
+    with raises_naming(AssertionError, "e:", "(1,)", "expected -inf", "got 0.3"):
         expect_close("e", torch.tensor([0.5, 0.3]), want)
 
 
@@ -48,11 +46,11 @@ def test_shape_suggests_a_transpose_when_the_sizes_are_swapped():
         expect_shape("W", np.ones((4, 3)), (3, 4))
 
 
-def test_equal_and_true():
+def test_equal_and_true(raises_naming):
     expect_equal("buggy", "dW_hh", "dW_hh")
     with pytest.raises(AssertionError, match="expected 'dW_hh', got 'dx'"):
         expect_equal("buggy", "dx", "dW_hh")
-    with pytest.raises(AssertionError, match=r"1 of 3 entries differ; first at index \(2,\)"):
+    with raises_naming(AssertionError, "pointers", "1 of 3", "(2,)"):
         expect_equal("pointers", np.array([0, 1, 1]), np.array([0, 1, 2]))
     with pytest.raises(AssertionError, match="❌ MSE below 0.05"):
         expect_true(False, "MSE below 0.05")

@@ -18,12 +18,12 @@ def test_python_docs_is_real_english_of_the_expected_size():
     assert text == load_python_docs()  # deterministic
 
 
-def test_python_source_is_python_code():
+def test_python_source_is_python_code(raises_naming):
     text = load_python_source()
     assert "def " in text and "class " in text and "# ---- argparse.py ----" in text
-    with pytest.raises(ValueError, match=r"expected standard-library files from the snapshot \(textwrap.py, .*got 'nope.py'"):
+    with raises_naming(ValueError, "standard-library", "textwrap.py", "got 'nope.py'"):
         load_python_source(("nope.py",))
-    with pytest.raises(TypeError, match=r"expected a tuple of module paths such as \('textwrap.py',\), got 'textwrap.py'"):
+    with raises_naming(TypeError, "tuple", "('textwrap.py',)", "got 'textwrap.py'"):
         load_python_source("textwrap.py")
 
 
@@ -77,7 +77,7 @@ def test_a_damaged_snapshot_is_a_clear_error(tmp_path, monkeypatch, damage):
         topics = json.loads(lzma.decompress(path.read_bytes()))
         topics["assert"] += "!"
         path.write_bytes(lzma.compress(json.dumps(topics).encode()))
-        expected = "has sha256 [0-9a-f]{64}, expected [0-9a-f]{64}: the file changed"
+        expected = "sha256 [0-9a-f]{64}.*expected [0-9a-f]{64}"
     monkeypatch.setattr(corpus, "SNAPSHOT_DIR", tmp_path / "snapshot")
     corpus._snapshot.cache_clear()
     try:
@@ -94,15 +94,15 @@ def test_split_is_contiguous_and_complete():
     assert train + valid + test == text
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"valid": 0.6, "test": 0.5}, "valid \\+ test < 1, got valid=0.6, test=0.5"),
-    ({"valid": -0.1}, "got valid=-0.1"),
+@pytest.mark.parametrize("kwargs,parts", [
+    ({"valid": 0.6, "test": 0.5}, ("valid + test < 1", "valid=0.6", "test=0.5")),
+    ({"valid": -0.1}, ("0 <= valid", "valid=-0.1")),
 ])
-def test_split_rejects_bad_fractions(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_split_rejects_bad_fractions(raises_naming, kwargs, parts):
+    with raises_naming(ValueError, *parts):
         split_text("abcdefghij" * 10, **kwargs)
 
 
-def test_split_rejects_text_too_short():
-    with pytest.raises(ValueError, match="a text of 5 characters is too short"):
+def test_split_rejects_text_too_short(raises_naming):
+    with raises_naming(ValueError, "5 characters", "too short", "valid=0.1", "test=0.1"):
         split_text("abcde", valid=0.1, test=0.1)

@@ -107,11 +107,11 @@ def test_generate_greedy_matches_stepwise_argmax(tiny):
     assert text == vocab.decode(ids[3:])
 
 
-def test_prompt_errors(tiny):
+def test_prompt_errors(tiny, raises_naming):
     model, vocab = tiny
     with pytest.raises(ValueError, match="non-empty"):
         generate(model, vocab, "", 5)
-    with pytest.raises(ValueError, match=r"2 character\(s\) not in the model's vocabulary.*'Z', 'x'"):
+    with raises_naming(ValueError, "prompt", "2 character(s)", "vocabulary", "'Z', 'x'"):
         encode_prompt(vocab, "hexZ")
     with pytest.raises(ValueError, match="temperature"):
         generate(model, vocab, "he", 5, temperature=0)

@@ -76,6 +76,6 @@ def test_attention_decoder_learns_to_reverse(kind):
     assert right >= 7, list(zip(got, want))
 
 
-def test_reversal_vocabulary_rejects_unknown_letters():
-    with pytest.raises(ValueError, match="uses the letters 'abcdef' only"):
+def test_reversal_vocabulary_rejects_unknown_letters(raises_naming):
+    with raises_naming(ValueError, "'abz'", "'abcdef'"):
         VOCAB.encode(["abz"])

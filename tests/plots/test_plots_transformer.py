@@ -31,8 +31,8 @@ def test_head_figure_cuts_the_padding():
     plt.close("all")
 
 
-def test_bad_shapes_are_explained():
-    with pytest.raises(ValueError, match=r"expected alpha of shape \(L, S\) = \(2, 3\)"):
+def test_bad_shapes_are_explained(raises_naming):
+    with raises_naming(ValueError, "alpha", "(L, S) = (2, 3)", "got (3, 2)"):
         draw_weights(np.ones((3, 2)), "ab", "abc")
     with pytest.raises(ValueError, match=r"\(H, L, S\)"):
         draw_heads(np.ones((3, 2)), "abc", "ab")

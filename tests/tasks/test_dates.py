@@ -41,9 +41,9 @@ def test_vocabularies_and_batch(pairs):
     assert len(tv) == 14
 
 
-def test_out_of_vocabulary_and_empty_errors():
+def test_out_of_vocabulary_and_empty_errors(raises_naming):
     sv = source_vocabulary()
-    with pytest.raises(ValueError, match=r"'Z#1'.*2 character\(s\) not in the vocabulary of \d+: '#', 'Z'"):
+    with raises_naming(ValueError, "sequence 1", "'Z#1'", "2 character(s)", f"vocabulary of {len(sv)}", "'#', 'Z'"):
         sv.encode_batch(["3 march 2020", "Z#1"])
     with pytest.raises(ValueError, match="non-empty"):
         sv.encode_batch([""])

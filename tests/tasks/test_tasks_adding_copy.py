@@ -37,15 +37,14 @@ def test_adding_seeded_and_shortest():
     assert torch.all(x[..., 1] == 1) and torch.allclose(y, x[..., 0].sum(1))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(batch_size=0, T=5), "batch_size to be an int >= 1, got 0"),
-    (dict(batch_size=2, T=1), "T to be an int >= 2, got 1 (the two marked numbers need two steps)"),
-    (dict(batch_size=2, T=3.0), "T to be an int >= 2, got 3.0"),
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(batch_size=0, T=5), r"\bbatch_size\b.*int >= 1.*got 0\b"),
+    (dict(batch_size=2, T=1), r"\bT\b.*int >= 2.*got 1\b.*two marked numbers"),
+    (dict(batch_size=2, T=3.0), r"\bT\b.*int >= 2.*got 3\.0"),
 ])
-def test_adding_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError) as err:
+def test_adding_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         adding_problem(**kwargs)
-    assert message in str(err.value)
 
 
 @pytest.mark.parametrize("cls", [RNN, LSTM, GRU])
@@ -87,16 +86,15 @@ def test_copy_seeded():
     assert all(torch.equal(u, v) for u, v in zip(a, b))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(batch_size=-1, T=5), "batch_size to be an int >= 1, got -1"),
-    (dict(batch_size=2, T=0), "T to be an int >= 1, got 0"),
-    (dict(batch_size=2, T=3, n_symbols=1), "n_symbols to be an int >= 2, got 1"),
-    (dict(batch_size=2, T=3, length=0), "length to be an int >= 1, got 0"),
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(batch_size=-1, T=5), r"\bbatch_size\b.*int >= 1.*got -1"),
+    (dict(batch_size=2, T=0), r"\bT\b.*int >= 1.*got 0\b"),
+    (dict(batch_size=2, T=3, n_symbols=1), r"\bn_symbols\b.*int >= 2.*got 1\b"),
+    (dict(batch_size=2, T=3, length=0), r"\blength\b.*int >= 1.*got 0\b"),
 ])
-def test_copy_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError) as err:
+def test_copy_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         copy_task(**kwargs)
-    assert message in str(err.value)
 
 
 def test_tagger_shapes_and_scores():

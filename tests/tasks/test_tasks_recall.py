@@ -25,16 +25,15 @@ def test_seeded_and_T_one():
     assert x.shape == (4, 1, 8) and torch.equal(x[:, 0].argmax(-1), y)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(batch_size=0, T=5), "batch_size to be an int >= 1, got 0"),
-    (dict(batch_size=2, T=0), "T to be an int >= 1, got 0"),
-    (dict(batch_size=2, T=3, n_symbols=1), "n_symbols to be an int >= 2, got 1"),
-    (dict(batch_size=2, T=2.5), "T to be an int >= 1, got 2.5"),
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(batch_size=0, T=5), r"\bbatch_size\b.*int >= 1.*got 0\b"),
+    (dict(batch_size=2, T=0), r"\bT\b.*int >= 1.*got 0\b"),
+    (dict(batch_size=2, T=3, n_symbols=1), r"\bn_symbols\b.*int >= 2.*got 1\b"),
+    (dict(batch_size=2, T=2.5), r"\bT\b.*int >= 1.*got 2\.5"),
 ])
-def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError) as err:
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         recall_first(**kwargs)
-    assert message in str(err.value)
 
 
 def test_classifier_shapes_and_short_range_learning():

@@ -57,15 +57,15 @@ def test_clipping_bounds_the_update_and_is_logged():
 def test_nan_loss_stops_with_a_clear_message():
     x, y = _regression_task()
     model = torch.nn.Linear(3, 1)
-    with pytest.raises(TrainingDiverged, match=r"step \d+: the (loss|gradient norm) is (nan|inf).*last finite loss"):
+    with pytest.raises(TrainingDiverged, match=r"step \d+.*(loss|gradient norm).*(nan|inf).*last finite loss"):
         train(model, [(x, y * 1e6)], _mse, optimizer=torch.optim.SGD(model.parameters(), lr=10.0),
               steps=100, progress=False)
 
 
-def test_nan_in_the_first_step_is_reported():
+def test_nan_in_the_first_step_is_reported(raises_naming):
     model = torch.nn.Linear(3, 1)
     x = torch.full((4, 3), math.nan)
-    with pytest.raises(TrainingDiverged, match=r"step 1: the loss is nan\. Try a smaller"):
+    with raises_naming(TrainingDiverged, "step 1", "loss", "nan", "learning rate"):
         train(model, [(x, torch.zeros(4, 1))], _mse, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
               steps=5, progress=False)
 
@@ -86,13 +86,13 @@ def test_evaluate_runs_in_eval_mode_without_grad():
     assert model.training
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"steps": 0}, "expected steps to be a positive int, got 0"),
-    ({"steps": 5, "clip": -1.0}, "expected clip to be a positive number or None, got -1.0"),
+@pytest.mark.parametrize("kwargs,parts", [
+    ({"steps": 0}, ("steps", "positive int", "got 0")),
+    ({"steps": 5, "clip": -1.0}, ("clip", "positive number or None", "got -1.0")),
 ])
-def test_bad_arguments(kwargs, match):
+def test_bad_arguments(raises_naming, kwargs, parts):
     model = torch.nn.Linear(3, 1)
-    with pytest.raises(ValueError, match=match):
+    with raises_naming(ValueError, *parts):
         train(model, [], _mse, optimizer=torch.optim.SGD(model.parameters(), lr=0.1), progress=False, **kwargs)
 
 
