@@ -23,11 +23,12 @@ def _sequence(cell, x) -> torch.Tensor:
     x = torch.as_tensor(x, dtype=cell.weight_ih.dtype).detach()
     if x.ndim != 2 or x.shape[1] != cell.input_size:
         raise ValueError(
-            f"expected one sequence x of shape (T, D) = (T, {cell.input_size}), got {tuple(x.shape)}; "
+            f"{type(cell).__name__} gates: expected one sequence x of shape (T, D) = (T, {cell.input_size}), "
+            f"got {tuple(x.shape)}; "
             f"for a batch (B, T, D) pass x[b]"
         )
     if x.shape[0] < 1:
-        raise ValueError("expected a sequence of at least one step, got T = 0")
+        raise ValueError(f"{type(cell).__name__} gates: expected a sequence of at least one step, got T = 0")
     return x
 
 
@@ -83,5 +84,6 @@ def gate_reaction(trace: dict, gate: str, steps) -> float:
     steps = np.asarray(list(steps), dtype=int)
     others = np.setdiff1d(np.arange(1, len(values)), steps)
     if steps.size == 0 or others.size == 0:
-        raise ValueError("gate_reaction: expected some marked steps and some other steps")
+        raise ValueError(f"gate_reaction: expected some marked steps and some other steps among 1..{len(values) - 1}, "
+                         f"got marked steps {steps.tolist()}")
     return float(jumps[steps].mean() / max(jumps[others].mean(), 1e-12))

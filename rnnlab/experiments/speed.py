@@ -85,13 +85,14 @@ def time_interleaved(contenders: dict, repeats: int = 5, warmup: int = 1, device
         raise ValueError(f"time_interleaved: expected a non-empty dict name -> callable, got {contenders!r}")
     for name, fn in contenders.items():
         if not callable(fn):
-            raise TypeError(f"time_interleaved: contender {name!r} is a {type(fn).__name__}, expected a callable")
+            raise TypeError(f"time_interleaved: contender {name!r}: expected a callable, got {type(fn).__name__}")
     if not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"time_interleaved: expected repeats to be an int >= 1, got {repeats!r}")
     if not isinstance(warmup, int) or warmup < 0:
         raise ValueError(f"time_interleaved: expected warmup to be an int >= 0, got {warmup!r}")
     if min_time > 0 and warmup < 1:
-        raise ValueError("time_interleaved: min_time needs warmup >= 1 (a warm-up call measures how many fit)")
+        raise ValueError(f"time_interleaved: min_time = {min_time} needs warmup >= 1 (a warm-up call measures how many "
+                         f"fit), got warmup = {warmup}")
     stats = {name: TimingStats(name) for name in contenders}
     calls = dict.fromkeys(contenders, 1)  # calls per repetition
     for rnd in range(warmup + repeats):

@@ -23,7 +23,9 @@ def _series(name: str, series) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D series (N,), got shape {y.shape}")
     if not np.all(np.isfinite(y)):
-        raise ValueError(f"{name}: the series contains NaN or inf; fill or drop them first")
+        bad = np.flatnonzero(~np.isfinite(y))
+        raise ValueError(f"{name}: expected finite values, got {bad.size} NaN or inf (first at index {bad[0]}: "
+                         f"{y[bad[0]]}); fill or drop them first")
     return y
 
 
