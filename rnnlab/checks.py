@@ -63,6 +63,18 @@ def check_nonempty(name: str, x, dim: int, what: str = "sequence length T") -> N
         raise ValueError(f"{name}: {what} is 0 (shape {_shape(x)}); an RNN needs at least one time step")
 
 
+# ---- the GRU's conventions: one name and one check for rnnlab.nn and rnnlab.byhand --------------
+#: torch.nn.GRU's (reset after W_hn; z near 1 keeps), Cho et al. 2014's (reset before W_hn) and
+#: Chung et al. 2014's (Cho's candidate, the update written with z and 1 - z swapped).
+GRU_CONVENTIONS = ("torch", "cho", "chung")
+
+
+def check_gru_convention(convention) -> None:
+    """Raise ``ValueError`` unless ``convention`` is one of :data:`GRU_CONVENTIONS`."""
+    if convention not in GRU_CONVENTIONS:
+        raise ValueError(f"convention: expected one of {GRU_CONVENTIONS}, got {convention!r}")
+
+
 # ---- token ids and lengths: the one check every model that reads ids uses ----------------------
 class TokenIdError(ValueError):
     """A token id outside the vocabulary ``[0, V)``; the message names the id, where it is and V."""

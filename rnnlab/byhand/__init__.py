@@ -3,8 +3,10 @@
 Every layer comes as a ``*_forward`` that returns its output and a cache, and a
 ``*_backward`` that takes the upstream gradient and that cache (CS231n style); the cells
 also come one step at a time (``*_step_forward`` / ``*_step_backward``). Batch-first
-shapes, ``x (B, T, D)``, ``h (B, T, H)``, ``h0 (B, H)``; weights in the maths/torch
-layout, so ``W_xh x_t`` is ``x_t @ W_xh.T`` in the code.
+shapes, ``x (B, T, D)``, ``h (B, T, H)``, ``h0 (B, H)``. One set of symbols for every cell:
+``W_xh`` (input to hidden, ``(G*H, D)`` with the ``G`` gate blocks stacked in torch's order),
+``W_hh`` (hidden to hidden, ``(G*H, H)``) and ``b_h`` (``(G*H,)``; the GRU has ``b_xh`` and
+``b_hh`` instead), in the maths/torch layout, so ``W_xh x_t`` is ``x_t @ W_xh.T`` in the code.
 
 =================  ==============================================================
 module             what is inside
@@ -12,7 +14,7 @@ module             what is inside
 ``elman``          ``rnn_step_forward/backward``, ``rnn_forward/backward`` (tanh, relu)
 ``jordan``         ``jordan_step_forward/backward``, ``jordan_forward/backward``
 ``lstm``           ``lstm_step_forward/backward``, ``lstm_forward/backward`` (gates i f g o)
-``gru``            ``gru_step_forward/backward``, ``gru_forward/backward`` (r z n; both resets)
+``gru``            ``gru_step_forward/backward``, ``gru_forward/backward`` (r z n; 3 conventions)
 ``affine``         ``temporal_affine_forward/backward``: the output layer ``y_t = W_hy h_t + b_y``
 ``loss``           ``softmax_cross_entropy``: mean loss and its gradient, with a mask
 ``elman_lm``       ``init_elman_lm``, ``elman_lm_loss``: an Elman RNN + softmax, full BPTT

@@ -5,8 +5,8 @@ arguments, so ``rnn_forward(*example_inputs("elman").values())`` just runs::
 
     cell      keys (shapes)
     elman     x (B, T, D), h0 (B, H), W_xh (H, D), W_hh (H, H), b_h (H,)
-    lstm      x, h0, c0 (B, H), W_ih (4H, D), W_hh (4H, H), b_ih, b_hh (4H,)
-    gru       x, h0, W_ih (3H, D), W_hh (3H, H), b_ih, b_hh (3H,)
+    lstm      x, h0, c0 (B, H), W_xh (4H, D), W_hh (4H, H), b_h (4H,)
+    gru       x, h0, W_xh (3H, D), W_hh (3H, H), b_xh, b_hh (3H,)
     jordan    x, y0 (B, V), W_xh (H, D), W_yh (H, V), b_h (H,), W_hy (V, H), b_y (V,)
 
 Everything is float64 with moderate weights (tanh away from saturation), which is what
@@ -39,8 +39,9 @@ def example_inputs(cell: str, B: int = 2, T: int = 4, D: int = 3, H: int = 5, V:
     states = {"h0": rng.standard_normal((B, H))}
     if cell == "lstm":
         states["c0"] = rng.standard_normal((B, H))
-    W_in, W_hh = rng.standard_normal((G * H, D)) * 0.5, rng.standard_normal((G * H, H)) * 0.4
-    if cell == "elman":
-        return {"x": x, **states, "W_xh": W_in, "W_hh": W_hh, "b_h": rng.standard_normal(H) * 0.1}
-    biases = {"b_ih": rng.standard_normal(G * H) * 0.1, "b_hh": rng.standard_normal(G * H) * 0.1}
-    return {"x": x, **states, "W_ih": W_in, "W_hh": W_hh, **biases}
+    weights = {"W_xh": rng.standard_normal((G * H, D)) * 0.5, "W_hh": rng.standard_normal((G * H, H)) * 0.4}
+    if cell == "gru":  # two biases: torch's reset gate scales the hidden side's b_hn
+        biases = {"b_xh": rng.standard_normal(G * H) * 0.1, "b_hh": rng.standard_normal(G * H) * 0.1}
+    else:
+        biases = {"b_h": rng.standard_normal(G * H) * 0.1}
+    return {"x": x, **states, **weights, **biases}

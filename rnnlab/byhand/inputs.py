@@ -6,9 +6,9 @@ gate blocks (Elman 1, GRU 3, LSTM 4) stacks them in its weights:
 
     x         (B, T, D)   the input sequence, float, T >= 1
     state     (B, H)      h0 (and c0 for the LSTM)
-    W_input   (G*H, D)    W_xh (Elman) or W_ih (LSTM, GRU)
-    W_hh      (G*H, H)
-    biases    (G*H,)      b_h, or b_ih and b_hh
+    W_xh      (G*H, D)    input to hidden, the gate blocks stacked on the rows
+    W_hh      (G*H, H)    hidden to hidden
+    biases    (G*H,)      b_h (Elman, LSTM), or b_xh and b_hh (GRU)
 """
 from __future__ import annotations
 

@@ -88,13 +88,13 @@ def make_rung(name: str, B: int, T: int, D: int, H: int, device="cpu", dtype=tor
     x_cpu = torch.randn(B, T, D, generator=gen)
     if name == "numpy loop":
         npd = np.float32 if dtype == torch.float32 else np.float64
-        W_ih, W_hh, b_ih, b_hh = (p.detach().numpy().astype(npd) for p in
-                                  (ref.weight_ih_l0, ref.weight_hh_l0, ref.bias_ih_l0, ref.bias_hh_l0))
+        W_xh, W_hh, b_h = (p.detach().numpy().astype(npd) for p in
+                           (ref.weight_ih_l0, ref.weight_hh_l0, ref.bias_ih_l0 + ref.bias_hh_l0))
         x_np, zeros = x_cpu.numpy().astype(npd), np.zeros((B, H), dtype=npd)
         ones = np.ones((B, T, H), dtype=npd)
 
         def numpy_fn():
-            hs, _, cache = lstm_forward(x_np, zeros, zeros, W_ih, W_hh, b_ih, b_hh)
+            hs, _, cache = lstm_forward(x_np, zeros, zeros, W_xh, W_hh, b_h)
             lstm_backward(ones, cache)
 
         return numpy_fn

@@ -24,9 +24,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from rnnlab.checks import check_gru_convention
 from rnnlab.nn.cell import RecurrentCell
-
-CONVENTIONS = ("torch", "cho", "chung")
 
 
 class GRUCell(RecurrentCell):
@@ -40,8 +39,7 @@ class GRUCell(RecurrentCell):
     fold_recurrent_bias = False  # torch's r multiplies b_hn, so b_hh stays in the step
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *, convention="torch"):
-        if convention not in CONVENTIONS:
-            raise ValueError(f"convention: expected one of {CONVENTIONS}, got {convention!r}")
+        check_gru_convention(convention)
         self.convention = convention
         super().__init__(input_size, hidden_size, bias, device, dtype)
 

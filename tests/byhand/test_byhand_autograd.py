@@ -1,6 +1,7 @@
 """Backward by hand against torch autograd, for the cells torch.nn has no module for:
-the GRU with the reset applied before the matmul (Cho et al. 2014), and the Jordan network.
-(torch's own GRU convention is checked here too; torch.nn.GRU is in test_byhand_gru.py.)"""
+the GRU with the reset applied before the matmul (Cho et al. 2014, and Chung et al. 2014's
+update), and the Jordan network, each written out here from its equations. (torch's own GRU
+convention is checked here too; torch.nn.GRU and rnnlab.nn.GRUCell are in test_byhand_gru.py.)"""
 from functools import partial
 
 import numpy as np
@@ -10,22 +11,22 @@ import torch
 from rnnlab.byhand import example_inputs, gru_backward, gru_forward, jordan_backward, jordan_forward
 
 
-def torch_gru(x, h0, W_ih, W_hh, b_ih, b_hh, reset_after):
-    """The GRU written directly in torch ops: hs (B, T, H)."""
-    W_ir, W_iz, W_in = W_ih.chunk(3)
+def torch_gru(x, h0, W_xh, W_hh, b_xh, b_hh, convention):
+    """The GRU written directly in torch ops, gate by gate: hs (B, T, H)."""
+    W_xr, W_xz, W_xn = W_xh.chunk(3)
     W_hr, W_hz, W_hn = W_hh.chunk(3)
-    b_ir, b_iz, b_in = b_ih.chunk(3)
+    b_xr, b_xz, b_xn = b_xh.chunk(3)
     b_hr, b_hz, b_hn = b_hh.chunk(3)
     h, hs = h0, []
     for t in range(x.shape[1]):
         x_t = x[:, t]
-        r = torch.sigmoid(x_t @ W_ir.T + b_ir + h @ W_hr.T + b_hr)
-        z = torch.sigmoid(x_t @ W_iz.T + b_iz + h @ W_hz.T + b_hz)
-        if reset_after:
-            n = torch.tanh(x_t @ W_in.T + b_in + r * (h @ W_hn.T + b_hn))
+        r = torch.sigmoid(x_t @ W_xr.T + b_xr + h @ W_hr.T + b_hr)
+        z = torch.sigmoid(x_t @ W_xz.T + b_xz + h @ W_hz.T + b_hz)
+        if convention == "torch":
+            n = torch.tanh(x_t @ W_xn.T + b_xn + r * (h @ W_hn.T + b_hn))
         else:
-            n = torch.tanh(x_t @ W_in.T + b_in + (r * h) @ W_hn.T + b_hn)
-        h = (1 - z) * n + z * h
+            n = torch.tanh(x_t @ W_xn.T + b_xn + (r * h) @ W_hn.T + b_hn)
+        h = (1 - z) * h + z * n if convention == "chung" else (1 - z) * n + z * h
         hs.append(h)
     return torch.stack(hs, dim=1)
 
@@ -42,10 +43,8 @@ def torch_jordan(x, y0, W_xh, W_yh, b_h, W_hy, b_y):
 
 # name: (cell, our forward, our backward, torch version, which output of our forward the loss sees)
 CASES = {
-    "gru, reset after (torch)": ("gru", partial(gru_forward, reset_after=True), gru_backward,
-                                 partial(torch_gru, reset_after=True), 0),
-    "gru, reset before (Cho)": ("gru", partial(gru_forward, reset_after=False), gru_backward,
-                                partial(torch_gru, reset_after=False), 0),
+    **{f"gru, convention={c!r}": ("gru", partial(gru_forward, convention=c), gru_backward,
+                                  partial(torch_gru, convention=c), 0) for c in ("torch", "cho", "chung")},
     "jordan": ("jordan", jordan_forward, jordan_backward, torch_jordan, 1),
 }
 

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from rnnlab.byhand import (
-    example_inputs, gru_backward, gru_forward, jordan_forward, lstm_forward, rnn_backward, rnn_forward,
+    example_inputs, gru_backward, gru_forward, jordan_forward, lstm_backward, lstm_forward, rnn_backward,
+    rnn_forward,
 )
 
 B, T, D, H, V = 2, 4, 3, 5, 6
@@ -17,13 +18,14 @@ def elman(x=None, h0=None, W_xh=None, nonlinearity="tanh"):
     return rnn_forward(x, h0, W_xh, np.zeros((H, H)), np.zeros(H), nonlinearity)
 
 
-def gated(forward, gates, x=None, h0=None, W_hh=None, b_hh=None):
-    """Call lstm_forward (gates=4) or gru_forward (gates=3) with good arguments, except those given."""
+def gated(forward, gates, x=None, h0=None, W_hh=None, bias=None):
+    """Call lstm_forward (gates=4: one bias b_h) or gru_forward (gates=3: b_xh, b_hh) with good
+    arguments, except those given; ``bias`` replaces the last bias (b_h or b_hh)."""
     x = np.zeros((B, T, D)) if x is None else x
     states = [np.zeros((B, H)) if h0 is None else h0] + [np.zeros((B, H))] * (gates == 4)  # c0
     W_hh = np.zeros((gates * H, H)) if W_hh is None else W_hh
-    b_hh = np.zeros(gates * H) if b_hh is None else b_hh
-    return forward(x, *states, np.zeros((gates * H, D)), W_hh, np.zeros(gates * H), b_hh)
+    biases = [np.zeros(gates * H)] * (gates == 3) + [np.zeros(gates * H) if bias is None else bias]
+    return forward(x, *states, np.zeros((gates * H, D)), W_hh, *biases)
 
 
 @pytest.mark.parametrize(
@@ -44,14 +46,14 @@ def test_elman_rejects_bad_input(kwargs, error, match):
         elman(**kwargs)
 
 
-@pytest.mark.parametrize("forward, gates, name", [(lstm_forward, 4, r"4\*H"), (gru_forward, 3, r"3\*H")])
-def test_gated_cells_reject_bad_input(forward, gates, name):
-    with pytest.raises(ValueError, match=r"x: expected input size D \(the columns of W_ih\) = 3 along dim 2, got 2"):
+@pytest.mark.parametrize("forward, gates, name, bias", [(lstm_forward, 4, r"4\*H", "b_h"), (gru_forward, 3, r"3\*H", "b_hh")])
+def test_gated_cells_reject_bad_input(forward, gates, name, bias):
+    with pytest.raises(ValueError, match=r"x: expected input size D \(the columns of W_xh\) = 3 along dim 2, got 2"):
         gated(forward, gates, x=np.zeros((B, T, 2)))
     with pytest.raises(ValueError, match=rf"W_hh: expected shape \({gates * H}, 5\) \({name}, H\) with H = 5, got \(5, 5\)"):
         gated(forward, gates, W_hh=np.zeros((H, H)))
-    with pytest.raises(ValueError, match=rf"b_hh: expected shape \({gates * H},\) \({name},\).*got \(5,\)"):
-        gated(forward, gates, b_hh=np.zeros(H))
+    with pytest.raises(ValueError, match=rf"{bias}: expected shape \({gates * H},\) \({name},\).*got \(5,\)"):
+        gated(forward, gates, bias=np.zeros(H))
     with pytest.raises(ValueError, match=r"h0: expected shape \(2, 5\).*got \(2, 4\)"):
         gated(forward, gates, h0=np.zeros((B, H - 1)))
     with pytest.raises(ValueError, match=r"x: sequence length T is 0"):
@@ -63,12 +65,13 @@ def test_gated_cells_reject_bad_input(forward, gates, name):
 def test_lstm_checks_c0_too():
     with pytest.raises(ValueError, match=r"c0: expected shape \(2, 5\).*got \(2, 6\)"):
         lstm_forward(np.zeros((B, T, D)), np.zeros((B, H)), np.zeros((B, H + 1)),
-                     np.zeros((4 * H, D)), np.zeros((4 * H, H)), np.zeros(4 * H), np.zeros(4 * H))
+                     np.zeros((4 * H, D)), np.zeros((4 * H, H)), np.zeros(4 * H))
 
 
 @pytest.mark.parametrize("backward, cache", [
     (rnn_backward, lambda: elman()[1]),
     (gru_backward, lambda: gated(gru_forward, 3)[1]),
+    (lstm_backward, lambda: gated(lstm_forward, 4)[2]),
 ])
 def test_backward_rejects_an_upstream_gradient_of_the_wrong_shape(backward, cache):
     with pytest.raises(ValueError, match=r"dhs: expected shape \(2, 4, 5\) \(B, T, H\), the shape of hs, got \(2, 3, 5\)"):

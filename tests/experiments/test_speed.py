@@ -236,7 +236,7 @@ def test_ladder_rungs_compute_the_same_lstm_gradients():
     x2 = x.detach().clone().requires_grad_()
     ours(x2)[0].sum().backward()
     torch.testing.assert_close(x2.grad, x.grad)
-    W = [p.detach().numpy() for p in (ref.weight_ih_l0, ref.weight_hh_l0, ref.bias_ih_l0, ref.bias_hh_l0)]
+    W = [p.detach().numpy() for p in (ref.weight_ih_l0, ref.weight_hh_l0, ref.bias_ih_l0 + ref.bias_hh_l0)]
     zeros = np.zeros((2, 4))
     _, _, cache = lstm_forward(x.detach().numpy(), zeros, zeros, *W)
     dx = lstm_backward(np.ones((2, 5, 4)), cache)[0]
