@@ -16,7 +16,7 @@ module             what is inside
 ``lstm``           ``lstm_step_forward/backward``, ``lstm_forward/backward`` (gates i f g o)
 ``gru``            ``gru_step_forward/backward``, ``gru_forward/backward`` (r z n; 3 conventions)
 ``affine``         ``temporal_affine_forward/backward``: the output layer ``y_t = W_hy h_t + b_y``
-``loss``           ``softmax_cross_entropy``: mean loss and its gradient, with a mask
+``loss``           ``softmax_cross_entropy``: mean loss and its gradient, over the positions that count
 ``elman_lm``       ``init_elman_lm``, ``elman_lm_loss``: an Elman RNN + softmax, full BPTT
 ``tbptt``          ``tbptt``, ``TBPTTUpdate``: truncated BPTT with Williams & Peng's k1, k2
 ``examples``       ``example_inputs``: tiny random inputs for each cell, in argument order

@@ -31,18 +31,18 @@ def init_elman_lm(D: int, H: int, V: int, seed: int = 0) -> dict:
     return {name: rng.uniform(-bound, bound, size=shape) for name, shape in shapes.items()}
 
 
-def elman_lm_loss(x, targets, h0, params: dict, mask=None, nonlinearity="tanh"):
+def elman_lm_loss(x, targets, h0, params: dict, counted=None, nonlinearity="tanh"):
     """Mean softmax cross-entropy of an Elman RNN's outputs, and its gradient by full BPTT.
 
     x (B, T, D), targets (B, T) integers in [0, V), h0 (B, H), params as above,
-    mask (B, T) or None: which steps' losses count (default: all)
+    counted (B, T) or None: True where a step's loss counts (default: all)
     -> loss (float), grads (dict: one entry per parameter, plus "x" (B, T, D) and "h0" (B, H)),
        hs (B, T, H) the hidden states.
     """
     p = params
     hs, rnn_cache = rnn_forward(x, h0, p["W_xh"], p["W_hh"], p["b_h"], nonlinearity)  # (B, T, H)
     logits, out_cache = temporal_affine_forward(hs, p["W_hy"], p["b_y"])  # (B, T, V)
-    loss, dlogits = softmax_cross_entropy(logits, targets, mask)
+    loss, dlogits = softmax_cross_entropy(logits, targets, counted)
     dhs, dW_hy, db_y = temporal_affine_backward(dlogits, out_cache)  # dhs (B, T, H)
     dx, dh0, dW_xh, dW_hh, db_h = rnn_backward(dhs, rnn_cache)
     grads = {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y, "x": dx, "h0": dh0}

@@ -8,7 +8,7 @@ The maths, for scores ``y`` (length ``V``) and the right class ``k``::
 
 The log-sum-exp is computed after subtracting ``max(y)``, so large scores do not
 overflow. The loss is the mean over the positions that count (all of them, or those
-where ``mask`` is true), so the gradient carries a ``1 / N`` factor.
+where ``counted`` is true), so the gradient carries a ``1 / N`` factor.
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ import numpy as np
 from rnnlab.checks import check_float, check_rank, check_shape
 
 
-def softmax_cross_entropy(logits, targets, mask=None):
+def softmax_cross_entropy(logits, targets, counted=None):
     """Mean cross-entropy of ``softmax(logits)`` against integer ``targets``, and its gradient.
 
     logits (B, T, V) or (N, V), float; targets (B, T) or (N,), integers in [0, V);
-    mask (B, T) or (N,), optional, bool or 0/1: which positions count (default: all)
+    counted (B, T) or (N,), optional, bool or 0/1: True (1) where a position's loss counts (default: all)
     -> loss (float: mean over counted positions), dlogits (same shape as logits).
     """
     check_float("logits", logits)
@@ -37,11 +37,12 @@ def softmax_cross_entropy(logits, targets, mask=None):
     if targets.size and (targets.min() < 0 or targets.max() >= V):
         bad = targets.min() if targets.min() < 0 else targets.max()
         raise ValueError(f"targets: expected class indices in [0, {V - 1}] (V = {V} from logits), got {bad}")
-    weight = np.ones(targets.shape) if mask is None else np.asarray(mask, dtype=logits.dtype)
-    check_shape("mask", weight, targets.shape, "(the shape of targets)")
+    weight = np.ones(targets.shape) if counted is None else np.asarray(counted, dtype=logits.dtype)
+    check_shape("counted", weight, targets.shape, "(the shape of targets)")
     count = weight.sum()
     if count == 0:
-        raise ValueError("mask: selects no positions, so the mean loss is undefined; keep at least one")
+        raise ValueError(f"counted: expected at least one position that counts, got none of {weight.size}; "
+                         f"the mean loss is undefined")
 
     shifted = logits - logits.max(axis=-1, keepdims=True)  # (..., V), max is 0
     log_sum_exp = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # (..., 1)

@@ -37,7 +37,7 @@ def late_loss_reach(x, targets, h0, params: dict, k2: int | None = None) -> Reac
     if k2 is None:
         last = np.zeros((B, T), dtype=bool)
         last[:, -1] = True
-        _, grads, _ = elman_lm_loss(x, targets, h0, params, mask=last)
+        _, grads, _ = elman_lm_loss(x, targets, h0, params, counted=last)
         dx, dW_hh = grads["x"], grads["W_hh"]
     else:
         *_, update = tbptt(x, targets, h0, params, k1=1, k2=min(k2, T))  # the last update: L_{T-1} only

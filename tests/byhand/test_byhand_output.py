@@ -45,27 +45,27 @@ def make_scores(seed=0, shape=(B, T, V)):
 @pytest.mark.parametrize("masked", [False, True])
 def test_cross_entropy_gradient_matches_finite_differences(shape, masked):
     logits, targets = make_scores(2, shape)
-    mask = (np.arange(targets.size).reshape(targets.shape) % 3 != 0) if masked else None
-    loss, dlogits = softmax_cross_entropy(logits, targets, mask)
-    f = lambda: softmax_cross_entropy(logits, targets, mask)[0]  # noqa: E731
+    counted = (np.arange(targets.size).reshape(targets.shape) % 3 != 0) if masked else None
+    loss, dlogits = softmax_cross_entropy(logits, targets, counted)
+    f = lambda: softmax_cross_entropy(logits, targets, counted)[0]  # noqa: E731
     errors = check_gradients(f, {"logits": logits}, {"logits": dlogits})
     assert errors["logits"] < 1e-7, errors
     if masked:  # positions that do not count get no gradient
-        assert not dlogits[~mask].any()
+        assert not dlogits[~counted].any()
 
 
 @pytest.mark.parametrize("masked", [False, True])
 def test_cross_entropy_matches_torch(masked):
     logits, targets = make_scores(3)
-    mask = np.random.default_rng(4).random((B, T)) < 0.6 if masked else np.ones((B, T), dtype=bool)
+    counted = np.random.default_rng(4).random((B, T)) < 0.6 if masked else np.ones((B, T), dtype=bool)
     logits_t = torch.from_numpy(logits).requires_grad_()
     per_position = torch.nn.functional.cross_entropy(
         logits_t.reshape(-1, V), torch.from_numpy(targets).reshape(-1), reduction="none"
     )
-    weights = torch.from_numpy(mask.reshape(-1).astype(np.float64))
+    weights = torch.from_numpy(counted.reshape(-1).astype(np.float64))
     loss_t = (per_position * weights).sum() / weights.sum()
     loss_t.backward()
-    loss, dlogits = softmax_cross_entropy(logits, targets, mask if masked else None)
+    loss, dlogits = softmax_cross_entropy(logits, targets, counted if masked else None)
     assert abs(loss - loss_t.item()) < 1e-12
     np.testing.assert_allclose(dlogits, logits_t.grad.numpy(), rtol=0, atol=1e-12)
 
@@ -86,19 +86,19 @@ def test_cross_entropy_of_uniform_scores_is_log_v():
 
 
 @pytest.mark.parametrize(
-    "targets, mask, error, match",
+    "targets, counted, error, match",
     [
         (np.full((B, T), V), None, ValueError, rf"targets: expected class indices in \[0, {V - 1}\].*got {V}"),
         (np.full((B, T), -1), None, ValueError, r"expected class indices in \[0, 5\].*got -1"),
         (np.zeros((B, T), dtype=float), None, TypeError, "targets: expected integer class indices, got dtype float64"),
         (np.zeros((B, T + 1), dtype=int), None, ValueError, r"targets: expected shape \(2, 4\).*got \(2, 5\)"),
-        (np.zeros((B, T), dtype=int), np.ones((B, T + 1)), ValueError, r"mask: expected shape \(2, 4\).*got \(2, 5\)"),
-        (np.zeros((B, T), dtype=int), np.zeros((B, T)), ValueError, "mask: selects no positions"),
+        (np.zeros((B, T), dtype=int), np.ones((B, T + 1)), ValueError, r"counted: expected shape \(2, 4\).*got \(2, 5\)"),
+        (np.zeros((B, T), dtype=int), np.zeros((B, T)), ValueError, "counted: expected at least one position that counts"),
     ],
 )
-def test_cross_entropy_rejects_bad_targets_and_masks(targets, mask, error, match):
+def test_cross_entropy_rejects_bad_targets_and_masks(targets, counted, error, match):
     with pytest.raises(error, match=match):
-        softmax_cross_entropy(np.zeros((B, T, V)), targets, mask)
+        softmax_cross_entropy(np.zeros((B, T, V)), targets, counted)
 
 
 def test_cross_entropy_rejects_integer_or_flat_logits():

@@ -49,12 +49,12 @@ def test_each_update_is_the_exact_gradient_of_its_truncated_loss(k1, k2):
     states = np.concatenate([h0[:, None], hs], axis=1)  # states[:, s] enters step s
     for u in tbptt(x, targets, h0, params, k1, k2):
         back, stop = u.reach.start, u.reach.stop
-        mask = np.zeros((B, stop - back), dtype=bool)
-        mask[:, u.steps.start - back :] = True
+        counted = np.zeros((B, stop - back), dtype=bool)
+        counted[:, u.steps.start - back :] = True
         window = x[:, back:stop].copy()
 
         def truncated_loss():
-            return elman_lm_loss(window, targets[:, back:stop], states[:, back], params, mask)[0]
+            return elman_lm_loss(window, targets[:, back:stop], states[:, back], params, counted)[0]
 
         errors = check_gradients(truncated_loss, {**params, "x": window}, {**u.grads, "x": u.dx})
         assert max(errors.values()) < 1e-7, (u.steps, errors)
@@ -69,7 +69,7 @@ def test_truncation_limits_how_far_back_the_gradient_reaches():
         assert u.steps == range(t, t + 1) and u.reach == range(max(0, t - k2 + 1), t + 1)
         only_t = np.zeros((B, T), dtype=bool)
         only_t[:, t] = True
-        _, full, _ = elman_lm_loss(x, targets, h0, params, mask=only_t)
+        _, full, _ = elman_lm_loss(x, targets, h0, params, counted=only_t)
         truncated_dx = np.zeros_like(x)
         truncated_dx[:, u.reach.start : u.reach.stop] = u.dx
         assert not truncated_dx[:, : max(0, t - k2 + 1)].any()  # exactly zero beyond the reach
