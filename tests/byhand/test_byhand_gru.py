@@ -106,11 +106,11 @@ def test_chung_takes_the_candidate_where_torch_keeps_the_state():
     np.testing.assert_allclose(h_chung, cache[6], atol=1e-12)  # cache[6] is the candidate n
 
 
-def test_convention_is_checked_keyword_only_and_named_as_in_rnnlab_nn():
+def test_convention_is_checked_keyword_only_and_named_as_in_rnnlab_nn(raises_naming):
     p = make_inputs(0)
-    with pytest.raises(ValueError, match=r"convention: expected one of \('torch', 'cho', 'chung'\), got 'keras'"):
+    with raises_naming(ValueError, "convention", "('torch', 'cho', 'chung')", "got 'keras'"):
         gru_forward(*p.values(), convention="keras")
-    with pytest.raises(ValueError, match=r"convention: expected one of .* got True"):
+    with raises_naming(ValueError, "convention", "'torch'", "got True"):
         gru_step_forward(p["x"][:, 0], p["h0"], *(p[k] for k in PARAMS), convention=True)
     with pytest.raises(TypeError, match="positional argument"):
         gru_forward(*p.values(), "cho")

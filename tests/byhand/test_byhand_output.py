@@ -86,30 +86,30 @@ def test_cross_entropy_of_uniform_scores_is_log_v():
 
 
 @pytest.mark.parametrize(
-    "targets, counted, error, match",
+    "targets, counted, error, parts",
     [
-        (np.full((B, T), V), None, ValueError, rf"targets: expected class indices in \[0, {V - 1}\].*got {V}"),
-        (np.full((B, T), -1), None, ValueError, r"expected class indices in \[0, 5\].*got -1"),
-        (np.zeros((B, T), dtype=float), None, TypeError, "targets: expected integer class indices, got dtype float64"),
-        (np.zeros((B, T + 1), dtype=int), None, ValueError, r"targets: expected shape \(2, 4\).*got \(2, 5\)"),
-        (np.zeros((B, T), dtype=int), np.ones((B, T + 1)), ValueError, r"counted: expected shape \(2, 4\).*got \(2, 5\)"),
-        (np.zeros((B, T), dtype=int), np.zeros((B, T)), ValueError, "counted: expected at least one position that counts"),
+        (np.full((B, T), V), None, ValueError, ("targets", "class indices", f"[0, {V - 1}]", f"got {V}")),
+        (np.full((B, T), -1), None, ValueError, ("targets", "class indices", "[0, 5]", "got -1")),
+        (np.zeros((B, T), dtype=float), None, TypeError, ("targets", "integer", "float64")),
+        (np.zeros((B, T + 1), dtype=int), None, ValueError, ("targets", "(2, 4)", "got (2, 5)")),
+        (np.zeros((B, T), dtype=int), np.ones((B, T + 1)), ValueError, ("counted", "(2, 4)", "got (2, 5)")),
+        (np.zeros((B, T), dtype=int), np.zeros((B, T)), ValueError, ("counted", "at least one", "none of 8")),
     ],
 )
-def test_cross_entropy_rejects_bad_targets_and_masks(targets, counted, error, match):
-    with pytest.raises(error, match=match):
+def test_cross_entropy_rejects_bad_targets_and_masks(targets, counted, error, parts, raises_naming):
+    with raises_naming(error, *parts):
         softmax_cross_entropy(np.zeros((B, T, V)), targets, counted)
 
 
-def test_cross_entropy_rejects_integer_or_flat_logits():
-    with pytest.raises(TypeError, match="logits: expected a floating-point dtype.*got int64"):
+def test_cross_entropy_rejects_integer_or_flat_logits(raises_naming):
+    with raises_naming(TypeError, "logits", "floating-point", "got int64"):
         softmax_cross_entropy(np.zeros((B, T, V), dtype=np.int64), np.zeros((B, T), dtype=int))
-    with pytest.raises(ValueError, match=r"logits: expected a 2-D or 3-D input \(B, T, V\) or \(N, V\), got shape \(6,\)"):
+    with raises_naming(ValueError, "logits", "2-D or 3-D", "(B, T, V)", "(N, V)", "(6,)"):
         softmax_cross_entropy(np.zeros(V), np.zeros((), dtype=int))
 
 
-def test_affine_rejects_a_wrong_hidden_size():
-    with pytest.raises(ValueError, match=r"hs: expected hidden size H \(the columns of W_hy\) = 5 along dim -1, got 4"):
+def test_affine_rejects_a_wrong_hidden_size(raises_naming):
+    with raises_naming(ValueError, "hs", "hidden size H", "W_hy", "= 5", "dim -1", "got 4"):
         temporal_affine_forward(np.zeros((B, T, 4)), np.zeros((V, H)), np.zeros(V))
-    with pytest.raises(ValueError, match=r"b_y: expected shape \(6,\) \(V,\), got \(5,\)"):
+    with raises_naming(ValueError, "b_y", "(6,)", "(V,)", "got (5,)"):
         temporal_affine_forward(np.zeros((B, T, H)), np.zeros((V, H)), np.zeros(H))

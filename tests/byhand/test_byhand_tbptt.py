@@ -133,22 +133,22 @@ def test_training_with_tbptt_learns_a_pattern_that_needs_memory():
 
 
 @pytest.mark.parametrize(
-    "k1, k2, error, match",
+    "k1, k2, error, parts",
     [
-        (3, 2, ValueError, "k2: expected k2 >= k1 \\(k1 = 3\\), got k2 = 2"),
-        (0, 2, ValueError, "k1: expected a positive number of steps, got 0"),
-        (2.0, 2, TypeError, "k1: expected a positive integer number of steps, got 2.0"),
+        (3, 2, ValueError, ("k2", "k2 >= k1", "k1 = 3", "got k2 = 2")),
+        (0, 2, ValueError, ("k1", "positive", "got 0")),
+        (2.0, 2, TypeError, ("k1", "positive integer", "got 2.0")),
     ],
 )
-def test_bad_k_is_rejected(k1, k2, error, match):
+def test_bad_k_is_rejected(k1, k2, error, parts, raises_naming):
     x, targets, h0, params = make_problem(7)
-    with pytest.raises(error, match=match):
+    with raises_naming(error, *parts):
         tbptt(x, targets, h0, params, k1, k2)  # raises at the call, before any update
 
 
-def test_bad_sequences_are_rejected():
+def test_bad_sequences_are_rejected(raises_naming):
     x, targets, h0, params = make_problem(8)
-    with pytest.raises(ValueError, match=r"targets: expected shape \(2, 7\) \(B, T\).*got \(2, 6\)"):
+    with raises_naming(ValueError, "targets", "(2, 7)", "(B, T)", "got (2, 6)"):
         tbptt(x, targets[:, 1:], h0, params, 2, 2)
-    with pytest.raises(ValueError, match="x: sequence length T is 0"):
+    with raises_naming(ValueError, "x:", "T is 0", "(2, 0, 3)"):
         tbptt(x[:, :0], targets[:, :0], h0, params, 2, 2)
