@@ -69,7 +69,8 @@ def check_gradients(f: Callable[[], float], params: dict, analytic: dict, eps: f
     """
     missing = sorted(set(analytic) - set(params))
     if missing:
-        raise ValueError(f"check_gradients: analytic has gradients for {missing}, which are not in params")
+        raise ValueError(f"check_gradients: expected analytic gradients for names in params {sorted(params)}, "
+                         f"got gradients for {missing} too")
     return {name: rel_error(numerical_gradient(f, params[name], eps), analytic[name]) for name in analytic}
 
 
@@ -90,7 +91,8 @@ def gradcheck_layer(
     douts = [rng.standard_normal(np.shape(out)) for out in outputs]
     grads = backward(*douts, cache)
     if len(grads) != len(inputs):
-        raise ValueError(f"gradcheck_layer: backward returned {len(grads)} gradients for {len(inputs)} inputs")
+        raise ValueError(f"gradcheck_layer: expected backward to return one gradient per input {list(inputs)}, "
+                         f"got {len(grads)} gradient(s) for {len(inputs)} inputs")
 
     def f() -> float:
         *outs, _ = forward(*inputs.values())

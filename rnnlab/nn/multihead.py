@@ -183,7 +183,7 @@ class MultiheadAttention(nn.Module):
         q_in, k_in, v_in, unbatched = self._batch_first_inputs(query, key, value)
         B, L, E = q_in.shape
         S, H, d = k_in.shape[1], self.num_heads, self.head_dim
-        n = 0 if cache is None else self._check_cache(cache, B, unbatched)
+        n = 0 if cache is None else self._check_cache(cache, B, unbatched, tuple(query.shape))
         key_padding_mask = self._check_key_padding_mask(key_padding_mask, B, n + S, unbatched)  # (B, n + S)
         attn_mask = self._check_attn_mask(attn_mask, B, L, n + S, unbatched)  # (L, n + S) or (B, H, L, n + S)
 
@@ -258,11 +258,11 @@ class MultiheadAttention(nn.Module):
             query, key, value = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)
         return query, key, value, False
 
-    def _check_cache(self, cache, B, unbatched) -> int:
+    def _check_cache(self, cache, B, unbatched, query_shape) -> int:
         """A (K, V) cache, each (B, num_heads, n, head_dim) of the query's dtype: return n."""
         if unbatched:
-            raise ValueError("cache: expected a batched query (B, L, E) or (L, B, E) with a cache, got an unbatched "
-                             "(L, E) one; add a batch axis with query[None]")
+            raise ValueError(f"cache: expected a batched query (B, L, E) or (L, B, E) with a cache, got an unbatched "
+                             f"(L, E) one of shape {query_shape}; add a batch axis with query[None]")
         if not (isinstance(cache, (tuple, list)) and len(cache) == 2 and all(isinstance(t, torch.Tensor) for t in cache)):
             raise TypeError(f"cache: expected a pair (K, V) of tensors, each (B, num_heads, n, head_dim), "
                             f"got {type(cache).__name__}")

@@ -50,6 +50,9 @@ class _Layer(nn.Module):
                  norm_first, bias, device, dtype):
         """``blocks``: 2 (self-attention, feed-forward) or 3 (cross-attention between them)."""
         super().__init__()
+        if nhead < 1 or d_model % nhead:
+            raise ValueError(f"{type(self).__name__}: expected d_model divisible by nhead (each head gets "
+                             f"d_model / nhead numbers), got d_model = {d_model}, nhead = {nhead}")
         kw = dict(device=device, dtype=dtype)
         self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **kw)

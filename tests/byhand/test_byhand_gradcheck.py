@@ -39,7 +39,7 @@ def test_check_gradients_names_the_wrong_one(raises_naming):
     f = lambda: np.sum(a * b) + np.sum(a**2)  # noqa: E731
     errors = check_gradients(f, {"a": a, "b": b}, {"a": b + 2 * a, "b": a * 1.01})
     assert errors["a"] < 1e-9 and errors["b"] > 1e-3
-    with raises_naming(ValueError, "['c']", "not in params"):
+    with raises_naming(ValueError, "params ['a']", "gradients for ['c']"):
         check_gradients(f, {"a": a}, {"c": a})
 
 

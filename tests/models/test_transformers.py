@@ -347,5 +347,5 @@ def test_errors_on_bad_input(raises_naming):
         model.loss(torch.zeros(2, 3, dtype=torch.int64), torch.zeros(2, 4, dtype=torch.int64))
     with raises_naming(ValueError, "num_layers", ">= 1", "got 0"):
         TransformerLM(5, num_layers=0)
-    with raises_naming(ValueError, "multiple of num_heads = 4", "embed_dim = 10"):
+    with raises_naming(ValueError, "d_model divisible by nhead", "d_model = 10", "nhead = 4"):
         TransformerLM(5, d_model=10, nhead=4)

@@ -470,7 +470,7 @@ def test_learned_positions(raises_naming):
 def test_embed_dim_not_divisible_by_heads(raises_naming):
     with raises_naming(ValueError, "embed_dim", "multiple of num_heads = 3", "got embed_dim = 10"):
         MultiheadAttention(10, 3)
-    with raises_naming(ValueError, "multiple of num_heads = 4", "got embed_dim = 6"):
+    with raises_naming(ValueError, "d_model divisible by nhead", "d_model = 6", "nhead = 4"):
         TransformerEncoderLayer(6, 4)
 
 
