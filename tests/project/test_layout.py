@@ -45,3 +45,20 @@ def test_the_tests_mirror_the_package():
     assert folders == sorted(ROLES + ["project"])
     for role in ROLES:
         assert list((ROOT / "tests" / role).glob("test_*.py")), f"tests/{role}/ has no tests"
+
+
+@pytest.mark.parametrize("module, name", [
+    ("rnnlab.data.corpus", "CharVocab"), ("rnnlab.tasks.dates", "CharVocabulary"), ("rnnlab.tasks.tagging", "Vocab"),
+    ("rnnlab.tasks.tagging", "padding_mask"), ("rnnlab.tasks.tagging", "PAD"), ("rnnlab.tasks.dates", "PAD"),
+    ("rnnlab.tasks.pointer", "PAD"), ("rnnlab.models.pointer_net", "PAD"), ("rnnlab.models.seq2seq", "greedy_decode"),
+    ("rnnlab.models.name_classifier", "valid_mask"), ("rnnlab.models.streaming_lms", "CausalTransformerLM"),
+])
+def test_one_vocabulary_one_padding_one_mask_one_lm_no_old_names(module, name):
+    """The ideas issue 14 made single live in one place; their old copies are gone, not aliased (a module
+    may import the one definition, e.g. tagging's ``Vocab`` from rnnlab.data.vocab)."""
+    found = getattr(importlib.import_module(module), name, None)
+    assert found is None or getattr(found, "__module__", None) == "rnnlab.data.vocab", f"{module}.{name} is a copy"
+
+
+def test_no_reset_after_left_in_byhand():
+    assert "reset_after" not in "".join(p.read_text() for p in (PACKAGE / "byhand").glob("*.py"))
