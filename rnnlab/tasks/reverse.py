@@ -5,7 +5,7 @@ A source is a random string of ``n_symbols`` letters, its length drawn uniformly
 
     "dkbqjfa"  ->  "afjqbkd"
 
-A date (notebook 08) carries about 16 bits whatever its length, so a fixed-size context
+A date (notebook 08) carries about 15 bits (log2 of 36,525 days) whatever its length, so a fixed-size context
 vector never runs out of room. A reversed string of length L carries L log2(n_symbols)
 bits, all of which must pass through the context vector of a decoder without attention:
 its accuracy falls as L grows, while an attention decoder reads each symbol where it is
