@@ -26,7 +26,7 @@ TEST_ENV := RNNLAB_MODE=quick JUPYTER_PLATFORM_DIRS=1 \
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
 	--nbval-cell-timeout=600
 
-.PHONY: lab test setup unit notebooks benchmarks clean browser test-pythons constraints
+.PHONY: lab test setup unit notebooks results benchmarks clean browser test-pythons constraints
 
 setup: $(STAMP)
 
@@ -60,6 +60,11 @@ notebooks: setup
 	$(TEST_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+
+# The claims ledger: every claim the executed notebooks state through rnnlab.course.claims.claim,
+# quick (the stored outputs) and full (results/full/), into results/claims.json and RESULTS.md.
+results: setup
+	$(BIN)/python tools/collect_results.py
 
 # The figures recorded in BENCHMARKS.md (a few minutes; run on a quiet machine).
 benchmarks: setup
