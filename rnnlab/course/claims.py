@@ -58,7 +58,7 @@ def _text(what: str, value) -> str:
     return value.strip()
 
 
-def claim(name: str, value, *, holds, says: str, paper: str | None = None) -> Claim:
+def claim(name: str, value, *, holds, says: str, paper: str | None = None) -> None:
     """State a measured claim: print its record line, and raise :class:`ClaimFailed` unless ``holds``.
 
     name: a short id, unique in its notebook (lower-case letters, digits, ``_``, ``.``), e.g. ``"bpc_lstm"``;
@@ -66,7 +66,8 @@ def claim(name: str, value, *, holds, says: str, paper: str | None = None) -> Cl
         significant digits;
     holds: the check, a bool (e.g. ``value < bigram_bpc``); says: the claim in words, as the prose states it;
     paper: the literature's number for the closest setting, with its source, if there is one.
-    Returns the :class:`Claim`.
+    Returns nothing (a cell that ends with a claim shows only its record line); :func:`parse` reads the
+    line back as a :class:`Claim`.
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"claim: expected a name of lower-case letters, digits, '_' and '.', got {name!r}")
@@ -83,7 +84,6 @@ def claim(name: str, value, *, holds, says: str, paper: str | None = None) -> Cl
     print(stated.line())
     if not stated.holds:
         raise ClaimFailed(stated.line())
-    return stated
 
 
 def parse(line: str) -> Claim | None:

@@ -8,12 +8,12 @@ from rnnlab.course.claims import Claim, ClaimFailed, claim, parse
 
 def test_a_claim_that_holds_prints_its_record_and_parses_back(capsys, monkeypatch):
     monkeypatch.setenv("RNNLAB_MODE", "quick")
-    stated = claim("bpc_lstm", np.float32(2.4612), holds=2.4612 < 3.44, says="below the bigram's 3.44 bpc",
-                   paper="a paper: 1.5 bpc on another text")
+    assert claim("bpc_lstm", np.float32(2.4612), holds=2.4612 < 3.44, says="below the bigram's 3.44 bpc",
+                 paper="a paper: 1.5 bpc on another text") is None     # a cell ending in a claim shows just its line
     line = capsys.readouterr().out.strip()
     assert line == "claim bpc_lstm = 2.4612 | quick | holds | below the bigram's 3.44 bpc | paper: a paper: 1.5 bpc on another text"
-    assert parse(line) == stated == Claim("bpc_lstm", 2.4612, True, "below the bigram's 3.44 bpc", "quick",
-                                          "a paper: 1.5 bpc on another text")
+    assert parse(line) == Claim("bpc_lstm", 2.4612, True, "below the bigram's 3.44 bpc", "quick",
+                                "a paper: 1.5 bpc on another text")
 
 
 def test_a_claim_that_fails_raises_with_its_record(capsys, monkeypatch):
