@@ -7,26 +7,16 @@ from functools import partial
 import numpy as np
 import pytest
 import torch
+from gru_reference import gru_reference_step
 
 from rnnlab.byhand import example_inputs, gru_backward, gru_forward, jordan_backward, jordan_forward
 
 
 def torch_gru(x, h0, W_xh, W_hh, b_xh, b_hh, convention):
-    """The GRU written directly in torch ops, gate by gate: hs (B, T, H)."""
-    W_xr, W_xz, W_xn = W_xh.chunk(3)
-    W_hr, W_hz, W_hn = W_hh.chunk(3)
-    b_xr, b_xz, b_xn = b_xh.chunk(3)
-    b_hr, b_hz, b_hn = b_hh.chunk(3)
+    """The GRU written directly in torch ops, gate by gate (tests/gru_reference.py): hs (B, T, H)."""
     h, hs = h0, []
     for t in range(x.shape[1]):
-        x_t = x[:, t]
-        r = torch.sigmoid(x_t @ W_xr.T + b_xr + h @ W_hr.T + b_hr)
-        z = torch.sigmoid(x_t @ W_xz.T + b_xz + h @ W_hz.T + b_hz)
-        if convention == "torch":
-            n = torch.tanh(x_t @ W_xn.T + b_xn + r * (h @ W_hn.T + b_hn))
-        else:
-            n = torch.tanh(x_t @ W_xn.T + b_xn + (r * h) @ W_hn.T + b_hn)
-        h = (1 - z) * h + z * n if convention == "chung" else (1 - z) * n + z * h
+        h = gru_reference_step(x[:, t], h, W_xh, W_hh, b_xh, b_hh, convention)
         hs.append(h)
     return torch.stack(hs, dim=1)
 

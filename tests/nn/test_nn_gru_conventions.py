@@ -2,25 +2,14 @@
 Chung's follow their papers' equations, computed here directly in float64."""
 import pytest
 import torch
+from gru_reference import gru_reference_step
 
 from rnnlab.nn import GRU, GRUCell
 
 
 def reference_step(cell, x, h, convention):
-    """One GRU step written from the papers, gate by gate. x (B, D), h (B, H) -> (B, H)."""
-    W_ir, W_iz, W_in = cell.weight_ih.chunk(3)
-    W_hr, W_hz, W_hn = cell.weight_hh.chunk(3)
-    b_ir, b_iz, b_in = cell.bias_ih.chunk(3)
-    b_hr, b_hz, b_hn = cell.bias_hh.chunk(3)
-    r = torch.sigmoid(x @ W_ir.T + b_ir + h @ W_hr.T + b_hr)
-    z = torch.sigmoid(x @ W_iz.T + b_iz + h @ W_hz.T + b_hz)
-    if convention == "torch":
-        n = torch.tanh(x @ W_in.T + b_in + r * (h @ W_hn.T + b_hn))
-    else:
-        n = torch.tanh(x @ W_in.T + b_in + (r * h) @ W_hn.T + b_hn)
-    if convention == "chung":
-        return (1 - z) * h + z * n
-    return (1 - z) * n + z * h
+    """One GRU step written from the papers (tests/gru_reference.py) with the cell's weights. x (B, D), h (B, H) -> (B, H)."""
+    return gru_reference_step(x, h, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh, convention)
 
 
 @pytest.fixture
