@@ -19,8 +19,8 @@ def _inputs(layer, seed=0):
     g = torch.Generator().manual_seed(seed)
     s = torch.randn(B, layer.query_size, generator=g, dtype=torch.float64)
     h = torch.randn(B, S, K, generator=g, dtype=torch.float64)
-    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]], dtype=torch.bool)
-    return s, h, mask
+    valid = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 0, 0, 0, 0]], dtype=torch.bool)
+    return s, h, valid
 
 
 def _direct_score(name, layer, s_b, h_j):
@@ -38,12 +38,12 @@ def _direct_score(name, layer, s_b, h_j):
 def test_attention_matches_direct_computation_in_float64(name):
     torch.manual_seed(1)
     layer = LAYERS[name]().double()
-    s, h, mask = _inputs(layer)
-    c, alpha = layer(s, h, mask)
+    s, h, valid = _inputs(layer)
+    c, alpha = layer(s, h, valid)
     assert c.shape == (B, K) and alpha.shape == (B, S)
     with torch.no_grad():
         for b in range(B):
-            real = [j for j in range(S) if mask[b, j]]
+            real = [j for j in range(S) if valid[b, j]]
             e = torch.stack([_direct_score(name, layer, s[b], h[b, j]) for j in real])
             w = torch.exp(e - e.max()) / torch.exp(e - e.max()).sum()
             expected_alpha = torch.zeros(S, dtype=torch.float64)
@@ -57,13 +57,13 @@ def test_attention_matches_direct_computation_in_float64(name):
 def test_padding_never_receives_weight_and_changes_nothing(name):
     torch.manual_seed(2)
     layer = LAYERS[name]().double()
-    s, h, mask = _inputs(layer)
-    c, alpha = layer(s, h, mask)
-    assert (alpha[~mask] == 0).all()
+    s, h, valid = _inputs(layer)
+    c, alpha = layer(s, h, valid)
+    assert (alpha[~valid] == 0).all()
     torch.testing.assert_close(alpha.sum(1), torch.ones(B, dtype=torch.float64), rtol=0, atol=1e-12)
     h2 = h.clone()
-    h2[~mask] = 1e3 * torch.randn(int((~mask).sum()), K, dtype=torch.float64)  # garbage in the padding
-    c2, alpha2 = layer(s, h2, mask)
+    h2[~valid] = 1e3 * torch.randn(int((~valid).sum()), K, dtype=torch.float64)  # garbage in the padding
+    c2, alpha2 = layer(s, h2, valid)
     torch.testing.assert_close(c2, c, rtol=0, atol=1e-12)
     torch.testing.assert_close(alpha2, alpha, rtol=0, atol=1e-12)
 
@@ -72,25 +72,25 @@ def test_padding_never_receives_weight_and_changes_nothing(name):
 def test_gradients_match_finite_differences(name):
     torch.manual_seed(3)
     layer = LAYERS[name]().double()
-    s, h, mask = _inputs(layer)
+    s, h, valid = _inputs(layer)
     s.requires_grad_(True)
     h.requires_grad_(True)
-    assert torch.autograd.gradcheck(lambda s, h: layer(s, h, mask), (s, h))
+    assert torch.autograd.gradcheck(lambda s, h: layer(s, h, valid), (s, h))
 
 
 def test_projected_keys_give_the_same_result():
     torch.manual_seed(4)
     layer = AdditiveAttention(Q, K).double()
-    s, h, mask = _inputs(layer)
-    c1, a1 = layer(s, h, mask)
-    c2, a2 = layer(s, h, mask, keys=layer.project_keys(h))
+    s, h, valid = _inputs(layer)
+    c1, a1 = layer(s, h, valid)
+    c2, a2 = layer(s, h, valid, keys=layer.project_keys(h))
     assert torch.equal(c1, c2) and torch.equal(a1, a2)
 
 
 def test_masked_softmax_is_the_softmax_of_the_real_scores():
     e = torch.tensor([[1.0, 2.0, 3.0, -1.0]], dtype=torch.float64)
-    mask = torch.tensor([[True, False, True, True]])
-    got = masked_softmax(e, mask)[0]
+    valid = torch.tensor([[True, False, True, True]])
+    got = masked_softmax(e, valid)[0]
     z = math.exp(1) + math.exp(3) + math.exp(-1)
     expected = torch.tensor([math.exp(1) / z, 0.0, math.exp(3) / z, math.exp(-1) / z], dtype=torch.float64)
     torch.testing.assert_close(got, expected, rtol=0, atol=1e-15)
