@@ -26,7 +26,7 @@ TEST_ENV := RNNLAB_MODE=quick JUPYTER_PLATFORM_DIRS=1 \
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
 	--nbval-cell-timeout=600
 
-.PHONY: lab test setup unit notebooks results benchmarks clean browser test-pythons constraints
+.PHONY: lab test setup unit notebooks full results benchmarks clean browser test-pythons constraints
 
 setup: $(STAMP)
 
@@ -60,6 +60,12 @@ notebooks: setup
 	$(TEST_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+
+# Full mode, run for real: each notebook (or those numbered in NB="04 07") executed with RNNLAB_MODE=full
+# into results/full/, its date, wall time and machine recorded (at most 20 min a notebook on a 2-core CPU).
+full: setup
+	$(BIN)/python tools/run_full.py $(NB)
+	$(BIN)/python tools/collect_results.py
 
 # The claims ledger: every claim the executed notebooks state through rnnlab.course.claims.claim,
 # quick (the stored outputs) and full (results/full/), into results/claims.json and RESULTS.md.

@@ -4,8 +4,9 @@
     python tools/collect_results.py --check    exit 1 if either file is not what the notebooks say
 
 Quick mode: the stored outputs of ``notebooks/NN-*.ipynb`` (what CI checks with nbval). Full mode:
-``results/full/NN-*.ipynb``, notebooks executed with ``RNNLAB_MODE=full`` (none yet: full mode has not
-been run). Each claim is a line printed by :func:`rnnlab.course.claims.claim`.
+``results/full/NN-*.ipynb``, notebooks executed with ``RNNLAB_MODE=full`` by ``tools/run_full.py``, which
+records each run's date, wall time and machine in the notebook's metadata (``rnnlab_run``). Each claim is
+a line printed by :func:`rnnlab.course.claims.claim`.
 """
 from __future__ import annotations
 
@@ -35,14 +36,28 @@ def claims_of(path: Path) -> list:
     return found
 
 
+def run_record(path: Path):
+    """The full-mode run record tools/run_full.py left in a notebook's metadata, or None."""
+    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("rnnlab_run")
+
+
 def ledger(root: Path = ROOT) -> dict:
-    """notebook stem -> {"quick": [claims], "full": [claims] or None (not run)}."""
+    """notebook stem -> {"quick": [claims], "full": [claims] or None (not run), "full_run": record or None}."""
     full_dir = root / "results" / "full"
     out = {}
     for path in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         full = full_dir / path.name
-        out[path.stem] = {"quick": claims_of(path), "full": claims_of(full) if full.exists() else None}
+        ran = full.exists()
+        out[path.stem] = {"quick": claims_of(path), "full": claims_of(full) if ran else None,
+                          "full_run": run_record(full) if ran else None}
     return out
+
+
+def _run_line(record) -> str:
+    if record is None:
+        return "not run yet"
+    how = "ran through" if record["completed"] else f"**stopped with an error** ({record['error']})"
+    return f"{how} in {record['wall_s'] / 60:.1f} min on {record['date']}, {record['machine']}"
 
 
 def _value(claims, name) -> str:
@@ -62,16 +77,22 @@ def markdown(book: dict) -> str:
              "outputs (checked by CI), **full** from `results/full/` (notebooks executed with `RNNLAB_MODE=full`),",
              "and the paper's number for the closest setting where there is one. Do not edit by hand.", ""]
     done = [stem for stem, modes in book.items() if modes["quick"]]
+    ran = [s for s, m in book.items() if m["full"] is not None]
     lines += [f"Notebooks stating their claims through the ledger: {len(done)} of {len(book)}.",
-              "Full mode: " + ("run for " + ", ".join(s for s, m in book.items() if m["full"] is not None)
-                               if any(m["full"] is not None for m in book.values()) else "not run yet."), ""]
+              f"Full mode (`make full`, `tools/run_full.py`): run for {len(ran)} of {len(book)} notebooks.", "",
+              "| notebook | full mode |", "|---|---|"]
+    lines += [f"| {stem} | {_run_line(modes.get('full_run'))} |" for stem, modes in book.items()]
+    total = sum(m["full_run"]["wall_s"] for m in book.values() if m.get("full_run"))
+    lines += ["", f"Full mode's wall time, the notebooks run so far together: {total / 60:.1f} min.", ""]
     for stem, modes in book.items():
-        lines += [f"## {stem}", ""]
+        lines += [f"## {stem}", "", f"Full mode: {_run_line(modes.get('full_run'))}.", ""]
         if not modes["quick"]:
             lines += ["No claims stated through the ledger yet.", ""]
             continue
         lines += ["| claim | says | quick | full | paper |", "|---|---|---|---|---|"]
-        for c in modes["quick"]:
+        names = [c["name"] for c in modes["quick"]]
+        extra = [c for c in modes["full"] or [] if c["name"] not in names]
+        for c in modes["quick"] + extra:
             lines.append(f"| `{c['name']}` | {c['says']} | {_value(modes['quick'], c['name'])} | "
                          f"{_value(modes['full'], c['name'])} | {c['paper'] or ''} |")
         lines.append("")

@@ -9,6 +9,7 @@ CPU). Both modes run the same code; only the settings differ::
 """
 from __future__ import annotations
 
+import functools
 import os
 import random
 from contextlib import contextmanager
@@ -53,6 +54,60 @@ def get_device() -> torch.device:
     if wanted == "cuda" and not cuda_available():
         raise ValueError("RNNLAB_DEVICE is 'cuda' but torch sees no CUDA GPU; unset it to use the CPU")
     return torch.device("cuda" if cuda_available() and wanted != "cpu" else "cpu")
+
+
+def to_device(batch, device):
+    """``batch`` with every tensor in it moved to ``device``: a tensor, or tuples, lists and dicts of them.
+
+    Anything else (ints, strings, None) comes back as it is::
+
+        x, y = to_device((x, y), get_device())
+    """
+    if isinstance(batch, torch.Tensor):
+        return batch.to(device)
+    if isinstance(batch, tuple) and hasattr(batch, "_fields"):        # a namedtuple
+        return type(batch)(*(to_device(b, device) for b in batch))
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(to_device(b, device) for b in batch)
+    if isinstance(batch, dict):
+        return {k: to_device(v, device) for k, v in batch.items()}
+    return batch
+
+
+def device_of(model: torch.nn.Module) -> torch.device:
+    """The device ``model``'s parameters are on (the CPU for a model without parameters)."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"device_of: expected a torch.nn.Module, got {type(model).__name__}")
+    first = next(model.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
+def _first_tensor_device(obj):
+    if isinstance(obj, torch.Tensor):
+        return obj.device
+    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (tuple, list)) else ()
+    for item in items:
+        found = _first_tensor_device(item)
+        if found is not None:
+            return found
+    return None
+
+
+def on_model_device(fn):
+    """Decorator for ``fn(model, *args, **kwargs)``, so it runs wherever the model is.
+
+    The tensors among the arguments move to the model's device (:func:`device_of`); the tensors of
+    the result come back to the device the inputs were on (the CPU when no argument is a tensor).
+    A notebook keeps its data on the CPU, trains on ``get_device()`` and calls the evaluation and
+    decoding functions as it would on a CPU-only machine.
+    """
+    @functools.wraps(fn)
+    def wrapper(model, *args, **kwargs):
+        home = _first_tensor_device((args, kwargs)) or torch.device("cpu")
+        device = device_of(model)
+        return to_device(fn(model, *to_device(args, device), **to_device(kwargs, device)), home)
+
+    return wrapper
 
 
 def seed_everything(seed: int) -> None:

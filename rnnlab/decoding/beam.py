@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import evaluating, on_model_device
 
 
 @dataclass
@@ -94,6 +94,7 @@ def beam_loop(step, state, bos, eos, beam_width, max_len, alpha):
     return sorted(finished, key=lambda h: (h.finished, h.score(alpha)), reverse=True)
 
 
+@on_model_device
 def beam_decode(model, src, lengths, *, beam_width: int, max_len: int = 20, alpha: float = 0.0):
     """Beam-search each source of a batch with a :class:`rnnlab.models.seq2seq.Seq2Seq`.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import torch
 
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import evaluating, on_model_device
 from rnnlab.data.vocab import BOS, EOS, PAD
 
 
+@on_model_device
 @torch.no_grad()
 def greedy_decode(model, src, lengths, max_len: int = 20, return_alpha: bool = False):
     """Arg-max decoding of ``src`` (B, S), ``lengths`` (B,) -> ids (B, L) (EOS included, PAD after it),

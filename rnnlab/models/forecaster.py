@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import device_of, evaluating
 from rnnlab.nn.recurrent import LSTM
 
 
@@ -144,7 +144,8 @@ def forecast_loss(model: LSTMForecaster, batch) -> torch.Tensor:
 def predict(model: LSTMForecaster, X) -> np.ndarray:
     """Forecasts (M, horizon) as a NumPy array for windows X (M, W)."""
     with evaluating(model):
-        return model(torch.as_tensor(np.asarray(X), dtype=torch.float32)).numpy().astype(np.float64)
+        X = torch.as_tensor(np.asarray(X), dtype=torch.float32, device=device_of(model))
+        return model(X).cpu().numpy().astype(np.float64)
 
 
 class LinearAR:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import evaluating, on_model_device
 
 
 # ---- recall the first symbol (rnnlab.tasks.recall) -------------------------------------------------
@@ -47,6 +47,7 @@ def default_rnn_class():
     return RNN
 
 
+@on_model_device
 @torch.no_grad()
 def recall_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of sequences in ``x`` ``(B, T, D)`` whose key ``y`` ``(B,)`` the model recalls."""
@@ -77,6 +78,7 @@ def adding_loss(model: nn.Module, batch) -> torch.Tensor:
     return nn.functional.mse_loss(model(x), y)
 
 
+@on_model_device
 @torch.no_grad()
 def adding_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """The mean squared error of ``model`` on ``x`` ``(B, T, 2)``, ``y`` ``(B,)``, as a float."""
@@ -109,6 +111,7 @@ def copy_loss(model: nn.Module, batch) -> torch.Tensor:
     return nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())
 
 
+@on_model_device
 @torch.no_grad()
 def copy_scores(model: nn.Module, x: torch.Tensor, y: torch.Tensor, length: int = 10) -> dict:
     """``{"ce": cross-entropy per step, "accuracy": fraction of the last length symbols right}``."""

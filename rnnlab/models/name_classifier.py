@@ -19,7 +19,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import device_of, evaluating
 from rnnlab.data.vocab import PAD, Vocab, valid_mask
 from rnnlab.nn.recurrent import GRU, LSTM
 
@@ -113,7 +113,7 @@ def predict_proba(model: NameClassifier, vocab: Vocab, names, batch_size: int = 
     with evaluating(model):
         for start in range(0, len(names), batch_size):
             ids, lengths = encode_names(vocab, names[start:start + batch_size])
-            chunks.append(torch.softmax(model(ids, lengths), -1).numpy())
+            chunks.append(torch.softmax(model(ids.to(device_of(model)), lengths), -1).cpu().numpy())
     return np.concatenate(chunks)
 
 

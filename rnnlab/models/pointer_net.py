@@ -27,7 +27,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from rnnlab.checks import check_float, check_rank, check_shape, check_size
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import evaluating, on_model_device
 from rnnlab.data.vocab import IGNORE
 from rnnlab.decoding.beam import beam_search
 from rnnlab.models.attention import AdditiveAttention
@@ -194,6 +194,7 @@ class PointerNet(nn.Module):
         return excluded
 
 
+@on_model_device
 @torch.no_grad()
 def pointer_beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int | None = None):
     """Beam search over pointer sequences, one example at a time, with :func:`rnnlab.decoding.beam.beam_search`.
@@ -263,6 +264,7 @@ def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return ((p == targets) | (targets == IGNORE)).all(1)
 
 
+@on_model_device
 @torch.no_grad()
 def evaluate(model: PointerNet, x: torch.Tensor, y: torch.Tensor) -> dict:
     """Greedy decoding: exact-match rate and the share of target positions right (``x``, ``y`` a batch)."""

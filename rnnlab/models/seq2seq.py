@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import evaluating, on_model_device
 from rnnlab.data.vocab import BOS, EOS, PAD, valid_mask
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.lstm_cell import LSTMCell
@@ -148,6 +148,7 @@ def inverse_sigmoid(step: int, k: float) -> float:
     return k / (k + math.exp(min(step / k, 700.0)))
 
 
+@on_model_device
 @torch.no_grad()
 def sequence_logprob(model: Seq2Seq, src, lengths, tgt) -> torch.Tensor:
     """log p(y | x) (B,) of whole targets ``tgt`` (B, T) = BOS y_1 .. EOS, PAD after (teacher forced)."""

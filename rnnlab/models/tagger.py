@@ -14,7 +14,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnlab.checks import check_ids, check_lengths
-from rnnlab.course.runtime import evaluating
+from rnnlab.course.runtime import device_of, evaluating
 from rnnlab.data.vocab import IGNORE, PAD, Vocab
 from rnnlab.tasks.tagging import TAGS, TaggedLine, pad_batch
 
@@ -69,7 +69,7 @@ def predict(model: nn.Module, lines: list[TaggedLine], vocab: Vocab, batch_size:
             x, y, lengths = pad_batch(lines[start:start + batch_size], vocab)
             tagged = y != IGNORE  # (B, T)
             gold.append(y[tagged])
-            pred.append(model(x, lengths).argmax(-1)[tagged])
+            pred.append(model(x.to(device_of(model)), lengths).argmax(-1).cpu()[tagged])
     return torch.cat(gold), torch.cat(pred)
 
 
@@ -78,5 +78,5 @@ def tag_line(model: nn.Module, line: TaggedLine, vocab: Vocab) -> list:
     """The model's tag (a name from :data:`TAGS`) for each name of ``line``; ``None`` elsewhere."""
     x, y, lengths = pad_batch([line], vocab)
     with evaluating(model):
-        ids = model(x, lengths).argmax(-1)[0].tolist()
+        ids = model(x.to(device_of(model)), lengths).argmax(-1)[0].tolist()
     return [TAGS[i] if tag is not None else None for i, tag in zip(ids, line.tags)]

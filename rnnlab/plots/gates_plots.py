@@ -1,4 +1,4 @@
-"""Drawing for notebook 04 (LSTM and GRU): gate heatmaps, the gradient highway, long-range tasks.
+"""Drawing for notebook 04 (LSTM and GRU): gate heatmaps, the gradient highway, the long-range races.
 
 The numbers come from :mod:`rnnlab.experiments.gates` (gate traces), :mod:`rnnlab.experiments.highway` (the gradient
 through time of RNN, LSTM and GRU cells) and the tasks in :mod:`rnnlab.tasks`; this module
@@ -108,38 +108,31 @@ def highway_widget(T=100, init="course", scale=1.0, keep_bias=1.0):
     plt.show()
 
 
-def long_range_figure(adding: dict, copy: dict, copy_baseline, adding_baseline: float = 1 / 6,
-                      copy_note: str = ""):
-    """Two panels: the adding problem's test MSE and the copy task's cross-entropy against T.
+def race_figure(panels: list):
+    """One panel per race: each contender's score for every seed (dots) and its min–max bar.
 
-    ``adding`` and ``copy`` map a model name to ``(lengths, scores)``; ``copy_baseline(T)`` is
-    the memoryless cross-entropy, drawn as a dashed curve (the adding baseline as a line).
+    ``panels``: a list of ``(title, results, baseline, ylabel)``; ``results`` is
+    :func:`rnnlab.experiments.fair.compare`'s ``{name: Contender}``, ``baseline`` the do-nothing
+    score, drawn as a dashed line. The scale is logarithmic when the scores span over a decade.
     Returns the figure.
     """
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for name, (lengths, scores) in adding.items():
-        ax.plot(lengths, scores, "o-", color=COLORS.get(name), label=name)
-    ax.axhline(adding_baseline, color="#444444", ls="--", lw=1, label=f"answer 1: MSE 1/6 = {adding_baseline:.3f}")
-    ax.set_yscale("log")
-    ax.set_xlabel("sequence length T")
-    ax.set_ylabel("test MSE")
-    ax.set_title("adding problem", fontsize=10)
-    ax.legend(fontsize=8)
-    all_T = sorted({T for lengths, _ in copy.values() for T in lengths})
-    for name, (lengths, scores) in copy.items():
-        bx.plot(lengths, scores, "o-", color=COLORS.get(name), label=name)
-    if len(all_T) > 1:
-        grid = np.linspace(min(all_T), max(all_T), 100)
-        bx.plot(grid, [copy_baseline(int(round(T))) for T in grid], "--", color="#444444", lw=1,
-                label="memoryless baseline")
-    elif all_T:  # one length: the baseline as a horizontal line across the panel
-        bx.axhline(copy_baseline(all_T[0]), color="#444444", ls="--", lw=1,
-                   label=f"memoryless baseline {copy_baseline(all_T[0]):.3f}")
-    bx.set_xticks(all_T)
-    bx.set_xlabel("number of blanks T")
-    bx.set_ylabel("test cross-entropy per step")
-    bx.set_title("copy task" + (f" ({copy_note})" if copy_note else ""), fontsize=10)
-    bx.set_ylim(bottom=0, top=1.35 * max([copy_baseline(T) for T in all_T] + [max(sc) for _, sc in copy.values()]))
-    bx.legend(fontsize=8, loc="upper right", ncol=2)
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+    for ax, (title, results, baseline, ylabel) in zip(axes[0], panels):
+        names = list(results)
+        for k, name in enumerate(names):
+            c = results[name]
+            color = COLORS.get(name, "#444444")
+            ax.plot([k, k], [min(c.scores), max(c.scores)], color=color, lw=6, alpha=0.3, solid_capstyle="round")
+            ax.plot([k] * len(c.scores), c.scores, "o", color=color, ms=5)
+        ax.axhline(baseline, color="#444444", ls="--", lw=1, label=f"baseline {baseline:.3g}")
+        every = [v for c in results.values() for v in c.scores] + [baseline]
+        if min(every) > 0 and max(every) / min(every) > 10:
+            ax.set_yscale("log")
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels([f"{n}\nlr {results[n].lr:g}" for n in names], fontsize=8)
+        ax.set_xlim(-0.6, len(names) - 0.4)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=9)
+        ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import torch
 
+from rnnlab.course.runtime import on_model_device
 from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.decoding.greedy import greedy_decode
 
@@ -83,6 +84,7 @@ def seq2seq_sorting_batch(values: torch.Tensor):
     return src, torch.full((B,), n, dtype=torch.int64), tgt
 
 
+@on_model_device
 @torch.no_grad()
 def seq2seq_sorting_accuracy(model, values: torch.Tensor, extra: int = 5) -> dict:
     """Greedy-decode ``model`` (a :class:`~rnnlab.models.seq2seq.Seq2Seq`) on ``values`` (B, n).

@@ -19,7 +19,7 @@ from typing import Callable
 import torch
 from tqdm.auto import tqdm
 
-from rnnlab.course.runtime import evaluating, seed_everything
+from rnnlab.course.runtime import evaluating, seed_everything, to_device
 
 
 class TrainingDiverged(FloatingPointError):
@@ -93,6 +93,7 @@ def train(
     eval_every: int = 0,
     progress: bool = True,
     desc: str = "training",
+    device: torch.device | str | None = None,
 ) -> TrainLog:
     """Train ``model`` for ``steps`` optimizer steps and return a :class:`TrainLog`.
 
@@ -105,6 +106,10 @@ def train(
         evaluate: optional ``evaluate(model) -> dict`` run every ``eval_every`` steps
             and after the last, in ``model.eval()`` mode under ``torch.no_grad()``.
         progress: show a progress bar (tqdm's notebook-aware bar).
+        device: if given, the model is moved there (before the first step) and so is every
+            batch (its tensors, in tuples, lists or dicts); notebooks pass
+            ``rnnlab.course.runtime.get_device()``. The parameters move in place, so an optimizer
+            made before the call (and not yet stepped) keeps working.
 
     Raises:
         TrainingDiverged: when the loss or the gradient norm becomes NaN or infinite;
@@ -119,12 +124,16 @@ def train(
     if seed is not None:
         seed_everything(seed)
     next_batch = _batch_source(batches)
+    if device is not None:
+        device = torch.device(device)
+        model.to(device)
     params = [p for p in model.parameters() if p.requires_grad]
     log = TrainLog()
     bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, leave=True)
     model.train()
     for step in bar:
-        loss = loss_fn(model, next_batch(step))
+        batch = next_batch(step)
+        loss = loss_fn(model, batch if device is None else to_device(batch, device))
         if loss.ndim != 0:
             raise ValueError(f"train: loss_fn must return a scalar tensor, got shape {tuple(loss.shape)}")
         value = loss.item()

@@ -157,3 +157,47 @@ def test_decoding_and_evaluation_give_the_model_back_its_mode(index):
         model.train(before)
         call()
         assert model.training is before, f"{name} left the model in {'train' if model.training else 'eval'} mode"
+
+
+def test_to_device_moves_every_tensor_in_nested_batches():
+    from collections import namedtuple
+
+    from rnnlab.course.runtime import to_device
+
+    Pair = namedtuple("Pair", "x y")
+    batch = (torch.zeros(2), [torch.ones(1), {"k": torch.arange(3)}], Pair(torch.zeros(1), 5), "text", None)
+    moved = to_device(batch, torch.float64)          # .to() takes a dtype too: every tensor shows it
+    assert moved[0].dtype == torch.float64 and moved[1][0].dtype == torch.float64
+    assert moved[1][1]["k"].dtype == torch.float64 and isinstance(moved[2], Pair) and moved[2].x.dtype == torch.float64
+    assert moved[2].y == 5 and moved[3] == "text" and moved[4] is None and isinstance(moved[1], list)
+
+
+def test_device_of_names_the_parameters_device(raises_naming):
+    from rnnlab.course.runtime import device_of
+
+    assert device_of(torch.nn.Linear(2, 2)) == torch.device("cpu")
+    assert device_of(torch.nn.ReLU()) == torch.device("cpu")
+    with raises_naming(TypeError, "torch.nn.Module", "Tensor"):
+        device_of(torch.zeros(1))
+
+
+def _seen_devices(model, x, *, y=None):
+    return {"x": x.device, "y": None if y is None else y.device, "out": (x * 2, [y])}
+
+
+def test_on_model_device_keeps_results_where_the_inputs_were():
+    from rnnlab.course.runtime import on_model_device
+
+    fn = on_model_device(_seen_devices)
+    got = fn(torch.nn.Linear(1, 1), torch.ones(2), y=torch.zeros(1))
+    assert got["x"] == got["y"] == torch.device("cpu")
+    assert torch.equal(got["out"][0], torch.full((2,), 2.0)) and isinstance(got["out"][1], list)
+    assert fn.__name__ == "_seen_devices"                        # functools.wraps: the docs stay the function's
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_on_model_device_runs_on_the_gpu_and_answers_on_the_cpu():
+    from rnnlab.course.runtime import on_model_device
+
+    got = on_model_device(_seen_devices)(torch.nn.Linear(1, 1).cuda(), torch.ones(2), y=torch.zeros(1))
+    assert got["x"].type == got["y"].type == "cuda" and got["out"][0].device.type == "cpu"

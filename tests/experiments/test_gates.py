@@ -107,13 +107,17 @@ def test_highway_overflow_is_marked_not_raised():
     assert flows["RNN"].overflow_from is not None
 
 
-def test_heatmaps_and_long_range_figure():
+def test_heatmaps_and_race_figure():
     torch.manual_seed(0)
     layer = GRU(2, 4, batch_first=True)
     x = torch.rand(9, 2)
     fig = gplots.gate_heatmaps(gates.gru_gates(layer.cells[0], x), x, gates=("z", "r", "h"), marks=[2, 6])
     assert len(fig.axes) == 4 + 3                # input, three gates, three colour bars
     plt.close(fig)
-    fig = gplots.long_range_figure({"RNN": ([10, 40], [0.01, 0.16])}, {"LSTM": ([10], [0.2])},
-                                   lambda T: 3 * np.log(8) / (T + 6))
+    from rnnlab.experiments.fair import Contender
+
+    adding = {"RNN": Contender("RNN", 1e-3, [0, 1], [0.17, 0.16], 10), "GRU": Contender("GRU", 1e-2, [0, 1], [1e-4, 2e-4], 9)}
+    copy = {"LSTM": Contender("LSTM", 3e-3, [0], [0.8], 10)}
+    fig = gplots.race_figure([("adding", adding, 1 / 6, "test MSE"), ("copy", copy, 1.0, "cross-entropy / baseline")])
+    assert len(fig.axes) == 2 and fig.axes[0].get_yscale() == "log" and fig.axes[1].get_yscale() == "linear"
     plt.close(fig)

@@ -105,3 +105,26 @@ def test_empty_batches_and_non_scalar_loss():
         train(model, [torch.zeros(4, 3)], lambda m, b: m(b), optimizer=opt, steps=1, progress=False)
     with pytest.raises(TypeError, match="iterable of batches or a callable"):
         train(model, 3, _mse, optimizer=opt, steps=1, progress=False)
+
+
+def test_device_moves_the_model_and_every_batch():
+    x, y = _regression_task()
+    seen = []
+
+    def loss_fn(model, batch):
+        seen.append({k: v.device for k, v in batch.items()})
+        return torch.nn.functional.mse_loss(model(batch["x"]), batch["y"])
+
+    model = torch.nn.Linear(3, 1)
+    log = train(model, [{"x": x, "y": y}], loss_fn, optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+                steps=50, progress=False, device="cpu")
+    assert log.final_loss < 1e-2 and seen[0] == {"x": torch.device("cpu"), "y": torch.device("cpu")}
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_device_cuda_trains_on_the_gpu():
+    x, y = _regression_task()
+    model = torch.nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)        # made before the move: still works
+    log = train(model, [(x, y)], _mse, optimizer=opt, steps=50, progress=False, device="cuda")
+    assert next(model.parameters()).is_cuda and log.final_loss < 1e-2
