@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FULL = ROOT / "results" / "full"
 CELL_TIMEOUT_S = 1200          # one cell may take at most the whole notebook's target
+NOTEBOOK_TIMEOUT_S = 1800      # a notebook that runs past 30 minutes is stopped and reported (target: 20)
 
 
 def machine() -> str:
@@ -79,16 +80,21 @@ def run(path: Path) -> dict:
     started = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-             "--output-dir", tmp, f"--ExecutePreprocessor.timeout={CELL_TIMEOUT_S}",
-             "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.record_timing=False",
-             str(path)],
-            env=env, cwd=path.parent, capture_output=True, text=True)
+        try:
+            done = subprocess.run(
+                [str(jupyter), "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+                 "--output-dir", tmp, f"--ExecutePreprocessor.timeout={CELL_TIMEOUT_S}",
+                 "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.record_timing=False",
+                 str(path)],
+                env=env, cwd=path.parent, capture_output=True, text=True, timeout=NOTEBOOK_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return {"completed": False, "wall_s": NOTEBOOK_TIMEOUT_S,
+                    "error": f"stopped after {NOTEBOOK_TIMEOUT_S // 60} min; nothing written"}
         wall = time.perf_counter() - t0
         executed = Path(tmp) / path.name
         if not executed.exists():
-            raise SystemExit(f"run_full: nbconvert wrote nothing for {path.name}:\n{done.stderr[-2000:]}")
+            return {"completed": False, "wall_s": round(wall, 1),
+                    "error": f"nbconvert wrote nothing: {done.stderr[-500:]}"}
         nb = json.loads(executed.read_text(encoding="utf-8"))
     errors = [out for cell in nb["cells"] for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     record = {"mode": "full", "date": started.strftime("%Y-%m-%d %H:%M UTC"), "wall_s": round(wall, 1),
