@@ -4,6 +4,8 @@
 - :mod:`~rnnlab.experiments.gradflow` — gradient norms through time, the bound, clipping (03).
 - :mod:`~rnnlab.experiments.gates` — an LSTM's or GRU's gates over one sequence (04).
 - :mod:`~rnnlab.experiments.highway` — the gradient through time of RNN, LSTM and GRU cells (04).
+- :mod:`~rnnlab.experiments.fair` — fair comparisons: a tuned learning rate per contender, seeds, spreads (04-11).
+- :mod:`~rnnlab.experiments.races` — RNN vs LSTM vs GRU on the adding and copy tasks, equal parameters (04).
 - :mod:`~rnnlab.experiments.norm_placement` — post-norm against pre-norm (11).
 - :mod:`~rnnlab.experiments.speed` — fair timings: interleaved repeats, medians, peak memory (12).
 - :mod:`~rnnlab.experiments.ladder` — the speed ladder, from a NumPy loop to a parallel scan (12).
