@@ -37,7 +37,8 @@ class Contender:
     the test score when ``run`` gives none) with the first seed (empty when the rate was given, not
     tuned). ``scores`` are the scores at the chosen ``lr``, one per seed, in
     ``seeds``' order. ``params`` is the model's parameter count; ``seconds`` the wall time of all
-    its runs.
+    its runs. ``kept`` maps each seed to what ``run`` handed back beside its scores at the chosen
+    ``lr`` (the trained model, its log, ...), if it handed anything back.
     """
 
     name: str
@@ -48,6 +49,7 @@ class Contender:
     grid: dict = field(default_factory=dict)
     seconds: float = 0.0
     lower_is_better: bool = True
+    kept: dict = field(default_factory=dict)
 
     @property
     def best(self) -> float:
@@ -65,16 +67,19 @@ class Contender:
 
 
 def _check_score(name, lr, seed, out):
-    """``(test, params, chosen by)`` from what ``run`` returned."""
-    if not (isinstance(out, tuple) and len(out) in (2, 3)):
-        raise TypeError(f"compare: run({name!r}, {lr}, {seed}) should return (test score, parameter count) or "
-                        f"(test score, parameter count, validation score), got {out!r}")
-    score, params, valid = (*out, out[0]) if len(out) == 2 else out
+    """``(test, params, chosen by, kept)`` from what ``run`` returned."""
+    if not (isinstance(out, tuple) and len(out) in (2, 3, 4)):
+        raise TypeError(f"compare: run({name!r}, {lr}, {seed}) should return (test score, parameter count), "
+                        f"(test score, parameter count, validation score) or those three and what to keep, "
+                        f"got {out!r}")
+    score, params = out[:2]
+    valid = out[2] if len(out) > 2 else score
+    kept = out[3] if len(out) > 3 else None
     for what, value in (("score", score), ("validation score", valid)):
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ValueError(f"compare: run({name!r}, lr={lr}, seed={seed}) gave the {what} {value!r}; "
                              f"expected a finite number")
-    return float(score), int(params), float(valid)
+    return float(score), int(params), float(valid), kept
 
 
 def compare(names: Sequence[str], run: Callable, *, seeds: Sequence[int], lrs: Sequence[float] = (),
@@ -83,9 +88,11 @@ def compare(names: Sequence[str], run: Callable, *, seeds: Sequence[int], lrs: S
 
     Args:
         names: the contenders, passed to ``run``.
-        run: ``run(name, lr, seed) -> (test score, parameter count, validation score)``; trains a
-            fresh model with that seed and evaluates it. The budget (steps, batch, data) is the same
-            for every name. The validation score may be left out (see the module's docstring).
+        run: ``run(name, lr, seed) -> (test score, parameter count, validation score[, kept])``;
+            trains a fresh model with that seed and evaluates it. The budget (steps, batch, data) is
+            the same for every name. The validation score may be left out (see the module's
+            docstring); ``kept`` (the model, its log, ...) is handed back in ``Contender.kept``
+            for the seeds at the chosen rate.
         seeds: at least one; the first also tunes the learning rate.
         lrs: the grid, tried for each contender with ``seeds[0]`` (when ``tuned`` is not given).
         tuned: ``{name: lr}``, rates found before (in full mode): skips the grid.
@@ -103,20 +110,20 @@ def compare(names: Sequence[str], run: Callable, *, seeds: Sequence[int], lrs: S
     results = {}
     for name in names:
         start = time.perf_counter()
-        grid, tests, params = {}, {}, 0
+        grid, tests, first_kept, params = {}, {}, {}, 0
         if tuned is None:
             for lr in lrs:
-                tests[lr], params, grid[lr] = _check_score(name, lr, seeds[0], run(name, lr, seeds[0]))
+                tests[lr], params, grid[lr], first_kept[lr] = _check_score(name, lr, seeds[0], run(name, lr, seeds[0]))
             lr = pick(grid, key=grid.get)
-            scores = [tests[lr]]
+            scores, kept = [tests[lr]], {seeds[0]: first_kept[lr]}
             rest = list(seeds[1:])
         else:
-            lr, scores, rest = tuned[name], [], list(seeds)
+            lr, scores, kept, rest = tuned[name], [], {}, list(seeds)
         for seed in rest:
-            score, params, _ = _check_score(name, lr, seed, run(name, lr, seed))
+            score, params, _, kept[seed] = _check_score(name, lr, seed, run(name, lr, seed))
             scores.append(score)
         results[name] = Contender(name, lr, list(seeds), scores, params, grid,
-                                  time.perf_counter() - start, lower_is_better)
+                                  time.perf_counter() - start, lower_is_better, kept)
     return results
 
 

@@ -33,6 +33,15 @@ def test_the_grid_chooses_by_the_validation_score_and_reports_the_test_score():
         fair.compare(["A"], lambda n, lr, s: (0.5, 1, float("inf")), lrs=[0.1], seeds=[0])
 
 
+def test_what_a_run_hands_back_is_kept_for_the_seeds_at_the_chosen_rate():
+    results = fair.compare(["A"], lambda n, lr, s: (BASE[n][lr] + 0.01 * s, 100, BASE[n][lr], f"model {lr} {s}"),
+                           lrs=[0.1, 0.01], seeds=[0, 1, 2])
+    assert results["A"].kept == {0: "model 0.01 0", 1: "model 0.01 1", 2: "model 0.01 2"}
+    tuned = fair.compare(["A"], lambda n, lr, s: (0.5, 1, 0.5, s * 10), seeds=[3, 4], tuned={"A": 0.1})
+    assert tuned["A"].kept == {3: 30, 4: 40}
+    assert fair.compare(["A"], run, lrs=[0.1], seeds=[0])["A"].kept == {0: None}
+
+
 def test_higher_is_better_picks_the_largest():
     results = fair.compare(["A"], run, lrs=[0.1, 0.01], seeds=[0], lower_is_better=False)
     assert results["A"].lr == 0.1 and results["A"].best == 0.5
