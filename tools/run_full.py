@@ -62,7 +62,9 @@ def notebooks(selected: list[str]) -> list[Path]:
 
 
 def strip_pixels(nb: dict) -> None:
-    """Drop image data from the outputs (the figures are saved as PNG files beside the notebook)."""
+    """Drop image data from the outputs (the figures are saved as PNG files beside the notebook) and the
+    widgets' saved state (up to 0.5 MB a notebook; the widgets' text stays in each output)."""
+    nb.get("metadata", {}).pop("widgets", None)
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = out.get("data")

@@ -18,13 +18,14 @@ def test_notebooks_are_chosen_by_number():
         run_full.notebooks(["99"])
 
 
-def test_pixels_are_dropped_and_text_kept():
-    nb = {"cells": [{"cell_type": "code", "outputs": [
+def test_pixels_and_widget_state_are_dropped_and_text_kept():
+    nb = {"metadata": {"widgets": {"state": "..."}, "rnnlab_run": {"mode": "full"}}, "cells": [{"cell_type": "code", "outputs": [
         {"output_type": "display_data", "data": {"image/png": "iVBOR...", "text/plain": "<Figure>"}},
         {"output_type": "stream", "name": "stdout", "text": "claim x = 1 | full | holds | y\n"}]}]}
     run_full.strip_pixels(nb)
     outs = nb["cells"][0]["outputs"]
     assert outs[0]["data"] == {"text/plain": "<Figure>"} and outs[1]["text"].startswith("claim x")
+    assert nb["metadata"] == {"rnnlab_run": {"mode": "full"}}
 
 
 def test_the_machine_is_named_with_cores_python_and_torch():
