@@ -7,6 +7,9 @@ shapes, ``x (B, T, D)``, ``h (B, T, H)``, ``h0 (B, H)``. One set of symbols for 
 ``W_xh`` (input to hidden, ``(G*H, D)`` with the ``G`` gate blocks stacked in torch's order),
 ``W_hh`` (hidden to hidden, ``(G*H, H)``) and ``b_h`` (``(G*H,)``; the GRU has ``b_xh`` and
 ``b_hh`` instead), in the maths/torch layout, so ``W_xh x_t`` is ``x_t @ W_xh.T`` in the code.
+Every function checks its arguments first (``inputs``): a bias of shape ``(1,)``, a state of
+``(1, H)`` for a batch of ``B``, an int array or another function's cache is a clear error that
+names what was expected, never a silent broadcast.
 
 =================  ==============================================================
 module             what is inside
@@ -22,7 +25,7 @@ module             what is inside
 ``examples``       ``example_inputs``: tiny random inputs for each cell, in argument order
 ``gradcheck``      ``numerical_gradient``, ``rel_error``, ``check_gradients``, ``gradcheck_layer``
 ``activations``    ``sigmoid``, ``activate``, ``activate_backward``
-``inputs``         ``check_sequence``: the shape/dtype checks of the sequence functions
+``inputs``         ``check_cell``, ``check_sequence``, ``check_cache``, ...: every function's input checks
 ``charmodel``      ``CharTrainer``, ``Adagrad``, ``sample``: min-char-rnn rebuilt from these pieces
 ``reach``          ``late_loss_reach``, ``reach_curves``: how far back a gradient reaches, full vs truncated
 =================  ==============================================================

@@ -16,11 +16,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from .inputs import check_array, check_array_shape
+
 NONLINEARITIES = ("tanh", "relu")
+
+
+def _check_values(name: str, a) -> None:
+    """A float array or a float; not ints (relu would keep them ints), strings or lists."""
+    if not (type(a) is np.ndarray and a.dtype.kind == "f") and not isinstance(a, (float, np.floating)):
+        check_array(name, a, "(any shape)")
 
 
 def sigmoid(a: np.ndarray) -> np.ndarray:
     """Logistic sigmoid, elementwise, any shape; stable for large ``|a|`` (no overflow in exp)."""
+    _check_values("a", a)
     return np.exp(-np.logaddexp(0.0, -a))
 
 
@@ -33,6 +42,7 @@ def check_nonlinearity(nonlinearity: str) -> None:
 def activate(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     """``tanh(a)`` or ``relu(a)``, elementwise, any shape."""
     check_nonlinearity(nonlinearity)
+    _check_values("a", a)
     return np.tanh(a) if nonlinearity == "tanh" else np.maximum(a, 0.0)
 
 
@@ -41,6 +51,11 @@ def activate_backward(dh: np.ndarray, h: np.ndarray, nonlinearity: str) -> np.nd
 
     relu's derivative at exactly ``a = 0`` is taken as 0, as torch does.
     """
+    check_nonlinearity(nonlinearity)  # anything but "tanh" would otherwise be taken for relu
+    _check_values("h", h)
+    _check_values("dh", dh)
+    if getattr(dh, "shape", ()) != getattr(h, "shape", ()):  # NumPy would broadcast a (1, H) dh over the batch
+        check_array_shape("dh", np.asarray(dh), np.shape(h), "(the shape of h)")
     if nonlinearity == "tanh":
         return dh * (1.0 - h * h)
     return dh * (h > 0)

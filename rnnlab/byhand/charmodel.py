@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnlab.checks import check_int, check_number
 from rnnlab.data.vocab import Vocab
 
 from .affine import temporal_affine_forward
 from .elman import rnn_forward, rnn_step_forward
-from .elman_lm import PARAM_NAMES, elman_lm_loss
+from .elman_lm import PARAM_NAMES, check_params, elman_lm_loss
+from .inputs import check_array, check_targets
 from .loss import softmax_cross_entropy
 
 
@@ -48,12 +50,14 @@ class CharRNN:
         return len(self.vocab)
 
 
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value}")
-    return int(value)
+def _check_model(model) -> None:
+    """A CharRNN whose parameters fit its vocabulary: W_xh (H, V), W_hy (V, H) with V = len(vocab)."""
+    if not isinstance(model, CharRNN):
+        raise TypeError(f"model: expected a CharRNN (init_char_rnn makes one), got {type(model).__name__}")
+    check_params(model.params, D=model.vocab_size)
+    if model.params["W_hy"].shape[0] != model.vocab_size:
+        raise ValueError(f"model.params['W_hy']: expected {model.vocab_size} rows, one per character of the "
+                         f"vocabulary, got shape {model.params['W_hy'].shape}")
 
 
 def init_char_rnn(vocab, hidden_size: int = 100, seed: int = 0, scale: float = 0.01) -> CharRNN:
@@ -66,7 +70,7 @@ def init_char_rnn(vocab, hidden_size: int = 100, seed: int = 0, scale: float = 0
         vocab = Vocab.from_text(vocab)  # raises a clear ValueError on an empty text
     if not isinstance(vocab, Vocab):
         raise TypeError(f"vocab: expected a Vocab or a str, got {type(vocab).__name__}")
-    H, V = _positive_int("hidden_size", hidden_size), len(vocab)
+    H, V = check_int("hidden_size", hidden_size, 1), len(vocab)
     rng = np.random.default_rng(seed)
     params = {
         "W_xh": rng.standard_normal((H, V)) * scale,
@@ -80,7 +84,9 @@ def init_char_rnn(vocab, hidden_size: int = 100, seed: int = 0, scale: float = 0
 
 def one_hot(ids, V: int) -> np.ndarray:
     """ids (...,) integers in [0, V) -> float64 one-hot vectors (..., V)."""
-    return np.eye(V)[np.asarray(ids)]
+    ids = np.asarray(ids)
+    check_targets("ids", ids, check_int("V", V, 1), ids.shape, "(any shape)")  # np.eye(V)[-1]: a silent row
+    return np.eye(V)[ids]
 
 
 def clip_gradients(grads: dict, limit: float = 5.0) -> int:
@@ -89,13 +95,33 @@ def clip_gradients(grads: dict, limit: float = 5.0) -> int:
     Returns how many entries were clipped. Note this clips each *entry*, which can change
     the gradient's direction; clipping by the total norm (notebook 03) does not.
     """
-    if not limit > 0:
-        raise ValueError(f"limit: expected a positive number, got {limit!r}")
+    check_number("limit", limit, above=0, finite=True, expected="a positive number")
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads: expected a dict (name -> gradient array), got {type(grads).__name__}")
+    for name, g in grads.items():
+        check_array(f"grads[{name!r}]", g)  # clipped in place: a NumPy float array
     clipped = 0
     for name, g in grads.items():
         clipped += int(np.count_nonzero(np.abs(g) > limit))
         np.clip(g, -limit, limit, out=g)
     return clipped
+
+
+def _check_update(memory: dict, params: dict, grads: dict) -> None:
+    """Adagrad's step: params and grads hold every name of ``memory``, each a float array of its shape."""
+    for what, given in (("params", params), ("grads", grads)):
+        if not isinstance(given, dict):
+            raise TypeError(f"{what}: expected a dict (name -> array), got {type(given).__name__}")
+        missing = [name for name in memory if name not in given]
+        if missing:
+            raise ValueError(f"{what}: expected the keys {tuple(memory)} (those Adagrad was made with), "
+                             f"{missing} missing")
+    for name, m in memory.items():
+        for what, given in (("params", params), ("grads", grads)):
+            check_array(f"{what}[{name!r}]", given[name])
+            if given[name].shape != m.shape:  # NumPy would broadcast a (1,) gradient over every entry
+                raise ValueError(f"{what}[{name!r}]: expected shape {m.shape} (as when Adagrad was made), "
+                                 f"got {given[name].shape}")
 
 
 class Adagrad:
@@ -106,13 +132,16 @@ class Adagrad:
     """
 
     def __init__(self, params: dict, lr: float = 0.1, eps: float = 1e-8):
-        if not lr > 0:
-            raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
-        self.lr, self.eps = float(lr), float(eps)
+        if not isinstance(params, dict):
+            raise TypeError(f"params: expected a dict (name -> array), got {type(params).__name__}")
+        self.lr = check_number("lr", lr, above=0, finite=True, expected="a positive learning rate")
+        # eps = 0 would give 0 / 0 for a parameter whose gradient has been 0 so far
+        self.eps = check_number("eps", eps, above=0, finite=True, expected="a small positive number, e.g. 1e-8")
         self.memory = {name: np.zeros_like(p) for name, p in params.items()}
 
     def step(self, params: dict, grads: dict) -> None:
         """Update ``params`` in place from ``grads`` (same keys and shapes)."""
+        _check_update(self.memory, params, grads)  # all of them first: no half-done update
         for name, m in self.memory.items():
             g = grads[name]
             m += g * g
@@ -126,8 +155,7 @@ def _encode(model: CharRNN, text, name: str, at_least: int) -> np.ndarray:
         ids = np.asarray(text)
         if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
             raise TypeError(f"{name}: expected a str or a 1-D integer array of ids, got {ids.dtype} shape {ids.shape}")
-        if ids.size and (ids.min() < 0 or ids.max() >= model.vocab_size):
-            raise ValueError(f"{name}: expected ids in [0, {model.vocab_size - 1}], got values in [{ids.min()}, {ids.max()}]")
+        check_targets(name, ids, model.vocab_size, ids.shape, "(N,), ids of the model's vocabulary")
     if len(ids) < at_least:
         raise ValueError(f"{name}: expected at least {at_least} characters, got {len(ids)}")
     return ids
@@ -149,10 +177,10 @@ class CharTrainer:
     clip: float = 5.0
 
     def __post_init__(self):
-        self.seq_length = _positive_int("seq_length", self.seq_length)
-        self.batch_size = _positive_int("batch_size", self.batch_size)
-        if not self.clip > 0:
-            raise ValueError(f"clip: expected a positive number, got {self.clip!r}")
+        _check_model(self.model)
+        self.seq_length = check_int("seq_length", self.seq_length, 1, what="T, an integer")
+        self.batch_size = check_int("batch_size", self.batch_size, 1)
+        check_number("clip", self.clip, above=0, finite=True, expected="a positive number")
         need = self.batch_size * self.seq_length + 1
         self.ids = _encode(self.model, self.text, "text", need)
         self.stream_length = (len(self.ids) - 1) // self.batch_size  # inputs per stream
@@ -175,7 +203,7 @@ class CharTrainer:
 
     def train(self, steps: int, progress: bool = False) -> np.ndarray:
         """Run ``steps`` updates; returns their losses (steps,) (also appended to ``self.losses``)."""
-        steps = _positive_int("steps", steps)
+        steps = check_int("steps", steps, 1, what="the number of updates, an integer")
         bar = range(steps)
         if progress:
             from tqdm.auto import tqdm
@@ -220,7 +248,8 @@ def evaluate_char_rnn(model: CharRNN, text, streams: int = 50) -> float:
     ``text`` (str or ids) is cut into ``streams`` contiguous parts read side by side, each from
     a zero state; every character but the first of each part is predicted once.
     """
-    streams = _positive_int("streams", streams)
+    _check_model(model)
+    streams = check_int("streams", streams, 1)
     ids = _encode(model, text, "text", 2 * streams)
     L = (len(ids) - 1) // streams
     index = np.arange(streams)[:, None] * L + np.arange(L)  # (B, L)
@@ -240,6 +269,9 @@ def unigram_loss(train, held_out, vocab: Vocab, alpha: float = 1.0) -> float:
     entropy of ``t``'s character frequencies. The baseline a model must beat: it knows how
     common each character is, and nothing about order.
     """
+    if not isinstance(vocab, Vocab):
+        raise TypeError(f"vocab: expected a Vocab (Vocab.from_text(train) makes one), got {type(vocab).__name__}")
+    check_number("alpha", alpha, 0, finite=True, what="a count added to every character's; 1 is Laplace's")
     train_ids, held_ids = vocab.encode(train), vocab.encode(held_out)
     if len(train_ids) == 0 or len(held_ids) == 0:
         raise ValueError(f"unigram_loss: expected non-empty texts, got {len(train_ids)} and {len(held_ids)} characters")
@@ -256,25 +288,23 @@ def sample(model: CharRNN, length: int, prompt: str = "\n", temperature: float =
     ``softmax(y_t / temperature)`` with ``np.random.default_rng(seed)``, so the same seed
     gives the same text. Low temperature: safer, more repetitive; high: more random.
     """
-    if not isinstance(length, (int, np.integer)) or isinstance(length, bool):
-        raise TypeError(f"length: expected a non-negative integer, got {length!r}")
-    if length < 0:
-        raise ValueError(f"length: expected a non-negative number of characters, got {length}")
-    if not isinstance(temperature, (int, float, np.floating)) or not temperature > 0:
-        raise ValueError(f"temperature: expected a number > 0, got {temperature!r}")
+    _check_model(model)
+    length = check_int("length", length, 0, what="the number of characters to write, non-negative")
+    temperature = check_number("temperature", temperature, above=0)
     if not isinstance(prompt, str) or not prompt:
         raise ValueError(f"prompt: expected a non-empty str to start from, got {prompt!r}")
     model.vocab.check_known(prompt, what="prompt", vocabulary="the model's vocabulary", advice="Remove or replace them.")
     rng = np.random.default_rng(seed)
     p, V = model.params, model.vocab_size
+    rows = np.eye(V)  # rows[[i]] is one_hot([i], V), without checking ids that come from the vocabulary
     h = np.zeros((1, model.hidden_size))
     for i in model.vocab.encode(prompt):
-        h, _ = rnn_step_forward(one_hot([i], V), h, p["W_xh"], p["W_hh"], p["b_h"])
+        h, _ = rnn_step_forward(rows[[i]], h, p["W_xh"], p["W_hh"], p["b_h"])
     out = []
     for _ in range(length):
         y = (h @ p["W_hy"].T + p["b_y"])[0]  # (V,) scores
         probs = np.exp((y - y.max()) / temperature)  # max first: no inf / inf at tiny temperatures
         i = int(rng.choice(V, p=probs / probs.sum()))
         out.append(i)
-        h, _ = rnn_step_forward(one_hot([i], V), h, p["W_xh"], p["W_hh"], p["b_h"])
+        h, _ = rnn_step_forward(rows[[i]], h, p["W_xh"], p["W_hh"], p["b_h"])
     return model.vocab.decode(np.array(out, dtype=np.int64))

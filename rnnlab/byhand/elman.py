@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import activate, activate_backward, check_nonlinearity
-from .inputs import check_sequence, check_upstream
+from .inputs import check_cache, check_cell, check_sequence, check_steps, check_upstream
 
 
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, nonlinearity="tanh"):
@@ -33,6 +33,7 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, nonlinearity="tanh"):
 
     x (B, D), h_prev (B, H), W_xh (H, D), W_hh (H, H), b_h (H,) -> h (B, H), cache.
     """
+    check_cell(x, {"h_prev": h_prev}, {"W_xh": W_xh, "W_hh": W_hh}, {"b_h": b_h})  # these shapes, or a clear error
     a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (B, H)
     h = activate(a, nonlinearity)  # (B, H)
     cache = (x, h_prev, W_xh, W_hh, h, nonlinearity)
@@ -44,7 +45,9 @@ def rnn_step_backward(dh, cache):
 
     dh (B, H) = dL/dh -> dx (B, D), dh_prev (B, H), dW_xh (H, D), dW_hh (H, H), db_h (H,).
     """
+    check_cache(cache, "rnn_step_forward", 6)
     x, h_prev, W_xh, W_hh, h, nonlinearity = cache
+    check_upstream("dh", dh, h.shape, "(B, H), the shape of h")
     da = activate_backward(dh, h, nonlinearity)  # (B, H)
     dx = da @ W_xh  # (B, D)
     dh_prev = da @ W_hh  # (B, H)
@@ -78,6 +81,7 @@ def rnn_backward(dhs, cache):
     dhs (B, T, H): the loss's gradient on every hidden state h_t (zeros where a step has
     no loss) -> dx (B, T, D), dh0 (B, H), dW_xh (H, D), dW_hh (H, H), db_h (H,).
     """
+    check_steps(cache, "rnn_forward", "rnn_step_forward", 6)
     steps = cache
     x_0, h_0, W_xh, W_hh = steps[0][:4]
     B, H, T, D = h_0.shape[0], W_hh.shape[0], len(steps), x_0.shape[1]

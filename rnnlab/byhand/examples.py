@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnlab.checks import check_int
+
 GATES = {"elman": 1, "gru": 3, "lstm": 4}
 
 
@@ -23,6 +25,7 @@ def example_inputs(cell: str, B: int = 2, T: int = 4, D: int = 3, H: int = 5, V:
     """Random float64 inputs for ``cell`` in ``("elman", "lstm", "gru", "jordan")``; see the module docstring."""
     if cell not in (*GATES, "jordan"):
         raise ValueError(f"cell: expected one of 'elman', 'lstm', 'gru', 'jordan', got {cell!r}")
+    B, T, D, H, V = (check_int(name, n, 1) for name, n in zip("BTDHV", (B, T, D, H, V)))
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((B, T, D))
     if cell == "jordan":

@@ -21,6 +21,37 @@ from typing import Callable
 
 import numpy as np
 
+from rnnlab.checks import check_number
+
+
+def _check_f_and_eps(f, eps) -> None:
+    if not callable(f):
+        raise TypeError(f"f: expected a function of no arguments returning the scalar loss, got {type(f).__name__}")
+    check_number("eps", eps, above=0, finite=True, expected="a small positive step, e.g. 1e-6")
+
+
+def _check_perturbable(name: str, x) -> None:
+    """A writeable float64 array: float32's rounding (1e-7) swamps a finite difference with a step of 1e-6."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name}: expected the NumPy array that f reads (perturbed in place), "
+                        f"got {type(x).__name__}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{name}: expected a floating-point array to perturb, got dtype {x.dtype}")
+    if np.finfo(x.dtype).eps > np.finfo(np.float64).eps:
+        raise TypeError(f"{name}: expected a float64 array, got {x.dtype}: its rounding error "
+                        f"({np.finfo(x.dtype).eps:.0e}) swamps a finite difference; check gradients in float64")
+    if not x.flags.writeable:
+        raise ValueError(f"{name}: expected a writeable array (it is perturbed in place), got a read-only one")
+
+
+def _scalar(value) -> float:
+    """f()'s value as a float: a number, not a whole array of losses."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"f: expected f() to return a scalar (e.g. the loss, or np.sum(out * dout)), "
+                        f"got {type(value).__name__} of shape {np.shape(value)}") from None
+
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Centred-difference gradient of the scalar ``f()`` with respect to the array ``x``.
@@ -29,18 +60,25 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     perturbed *in place* one entry at a time and restored exactly afterwards.
     Returns an array shaped like ``x``. Costs ``2 * x.size`` calls of ``f``.
     """
-    if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x: expected a floating-point array to perturb, got dtype {x.dtype}")
+    _check_f_and_eps(f, eps)
+    _check_perturbable("x", x)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         old = x[index]
         x[index] = old + eps
-        f_plus = float(f())
+        f_plus = _scalar(f())
         x[index] = old - eps
-        f_minus = float(f())
+        f_minus = _scalar(f())
         x[index] = old  # restore exactly
         grad[index] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+def _numbers(name: str, a) -> np.ndarray:
+    try:
+        return np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"rel_error: expected {name} to be an array of numbers, got {type(a).__name__}") from None
 
 
 def rel_error(a, b) -> float:
@@ -51,13 +89,29 @@ def rel_error(a, b) -> float:
     one array and ``1e-11`` (rounding noise) in the other, yet a single entry that is
     wrong by more than ``1e-7`` of the gradient's size still shows.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = _numbers("a", a), _numbers("b", b)
     if a.shape != b.shape:
         raise ValueError(f"rel_error: expected arrays of the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
         return 0.0
     scale = max(np.abs(a).max(), np.abs(b).max())
     return 0.0 if scale == 0 else float(np.abs(a - b).max() / scale)
+
+
+def _check_named(params, analytic) -> None:
+    """Every analytic gradient names an array of params and has its shape: checked before the slow part."""
+    for name, value in (("params", params), ("analytic", analytic)):
+        if not isinstance(value, dict):
+            raise TypeError(f"check_gradients: expected {name} as a dict (name -> array), got {type(value).__name__}")
+    missing = sorted(set(analytic) - set(params))
+    if missing:
+        raise ValueError(f"check_gradients: expected analytic gradients for names in params {sorted(params)}, "
+                         f"got gradients for {missing} too")
+    for name, grad in analytic.items():
+        _check_perturbable(f"params[{name!r}]", params[name])
+        if np.shape(grad) != params[name].shape:
+            raise ValueError(f"analytic[{name!r}]: expected the shape of params[{name!r}], "
+                             f"{params[name].shape}, got {np.shape(grad)}")
 
 
 def check_gradients(f: Callable[[], float], params: dict, analytic: dict, eps: float = 1e-6) -> dict:
@@ -67,10 +121,7 @@ def check_gradients(f: Callable[[], float], params: dict, analytic: dict, eps: f
     analytic: name -> the hand-computed gradient of ``f()`` for that array (same shape)
     -> name -> :func:`rel_error`, for every name in ``analytic``.
     """
-    missing = sorted(set(analytic) - set(params))
-    if missing:
-        raise ValueError(f"check_gradients: expected analytic gradients for names in params {sorted(params)}, "
-                         f"got gradients for {missing} too")
+    _check_named(params, analytic)
     return {name: rel_error(numerical_gradient(f, params[name], eps), analytic[name]) for name in analytic}
 
 
@@ -85,6 +136,9 @@ def gradcheck_layer(
     Draws random upstream gradients ``dout_j`` and checks the gradient of
     ``f = sum_j sum(out_j * dout_j)`` by finite differences -> name -> :func:`rel_error`.
     """
+    if not isinstance(inputs, dict):
+        raise TypeError(f"inputs: expected a dict (name -> array, in forward's argument order), "
+                        f"got {type(inputs).__name__}")
     *outputs, cache = forward(*inputs.values())
     outputs = outputs[:n_outputs]
     rng = np.random.default_rng(seed)

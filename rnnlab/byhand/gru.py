@@ -35,7 +35,7 @@ import numpy as np
 from rnnlab.checks import check_gru_convention
 
 from .activations import sigmoid
-from .inputs import check_sequence, check_upstream
+from .inputs import check_cache, check_cell, check_sequence, check_steps, check_upstream
 
 
 def gru_step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh, *, convention="torch"):
@@ -45,7 +45,7 @@ def gru_step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh, *, convention="torch"):
     ``convention`` (keyword-only): "torch" (default), "cho" or "chung"; see the module docstring.
     """
     check_gru_convention(convention)
-    H = h_prev.shape[1]
+    _, _, H = check_cell(x, {"h_prev": h_prev}, {"W_xh": W_xh, "W_hh": W_hh}, {"b_xh": b_xh, "b_hh": b_hh}, gates=3)
     a_x = x @ W_xh.T + b_xh  # (B, 3H): the input's share of r, z, n
     a_h = h_prev @ W_hh[: 2 * H].T + b_hh[: 2 * H]  # (B, 2H): the hidden state's share of r, z
     r = sigmoid(a_x[:, :H] + a_h[:, :H])  # (B, H)
@@ -69,7 +69,9 @@ def gru_step_backward(dh, cache):
     dh (B, H) = dL/dh_t -> dx (B, D), dh_prev (B, H), dW_xh (3H, D), dW_hh (3H, H),
     db_xh (3H,), db_hh (3H,).
     """
+    check_cache(cache, "gru_step_forward", 9)
     x, h_prev, W_xh, W_hh, r, z, n, hidden, convention = cache
+    check_upstream("dh", dh, h_prev.shape, "(B, H), the shape of h")
     H = h_prev.shape[1]
     W_hn = W_hh[2 * H :]  # (H, H)
     keep = 1.0 - z if convention == "chung" else z
@@ -125,6 +127,7 @@ def gru_backward(dhs, cache):
     dhs (B, T, H): the loss's gradient on every h_t
     -> dx (B, T, D), dh0 (B, H), dW_xh (3H, D), dW_hh (3H, H), db_xh (3H,), db_hh (3H,).
     """
+    check_steps(cache, "gru_forward", "gru_step_forward", 9)
     steps = cache
     x_0, h_0, W_xh, W_hh = steps[0][:4]
     B, H, T, D = h_0.shape[0], h_0.shape[1], len(steps), x_0.shape[1]

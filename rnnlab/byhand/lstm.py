@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid
-from .inputs import check_sequence, check_upstream
+from .inputs import check_cache, check_cell, check_sequence, check_steps, check_upstream
 
 
 def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
@@ -39,7 +39,7 @@ def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
     x (B, D), h_prev (B, H), c_prev (B, H), W_xh (4H, D), W_hh (4H, H), b_h (4H,)
     -> h (B, H), c (B, H), cache.
     """
-    H = h_prev.shape[1]
+    _, _, H = check_cell(x, {"h_prev": h_prev, "c_prev": c_prev}, {"W_xh": W_xh, "W_hh": W_hh}, {"b_h": b_h}, gates=4)
     a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (B, 4H)
     i = sigmoid(a[:, 0 * H : 1 * H])  # (B, H) each
     f = sigmoid(a[:, 1 * H : 2 * H])
@@ -58,7 +58,10 @@ def lstm_step_backward(dh, dc, cache):
     dh (B, H) = dL/dh_t, dc (B, H) = dL/dc_t from later steps
     -> dx (B, D), dh_prev (B, H), dc_prev (B, H), dW_xh (4H, D), dW_hh (4H, H), db_h (4H,).
     """
+    check_cache(cache, "lstm_step_forward", 10)
     x, h_prev, c_prev, W_xh, W_hh, i, f, g, o, tanh_c = cache
+    check_upstream("dh", dh, h_prev.shape, "(B, H), the shape of h")
+    check_upstream("dc", dc, h_prev.shape, "(B, H), the shape of c")
     do = dh * tanh_c
     dc = dc + dh * o * (1.0 - tanh_c**2)  # (B, H) total gradient on c_t
     di, df, dg = dc * g, dc * c_prev, dc * i
@@ -98,6 +101,7 @@ def lstm_backward(dhs, cache):
     dhs (B, T, H): the loss's gradient on every h_t
     -> dx (B, T, D), dh0 (B, H), dc0 (B, H), dW_xh (4H, D), dW_hh (4H, H), db_h (4H,).
     """
+    check_steps(cache, "lstm_forward", "lstm_step_forward", 10)
     steps = cache
     x_0, h_0, _, W_xh, W_hh = steps[0][:5]
     B, H, T, D = h_0.shape[0], h_0.shape[1], len(steps), x_0.shape[1]

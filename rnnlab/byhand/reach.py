@@ -19,7 +19,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .elman_lm import elman_lm_loss, init_elman_lm
+from rnnlab.checks import check_int, check_number
+
+from .elman_lm import check_lm_inputs, elman_lm_loss, init_elman_lm
 from .tbptt import tbptt
 
 
@@ -31,8 +33,15 @@ class Reach:
     dW_hh: np.ndarray  # (H, H)
 
 
+def _check_reach(x, targets, h0, params, k2) -> None:
+    check_lm_inputs(x, targets, h0, params)
+    if k2 is not None:
+        check_int("k2", k2, 1)
+
+
 def late_loss_reach(x, targets, h0, params: dict, k2: int | None = None) -> Reach:
     """The last step's loss's gradient, by full BPTT (``k2=None``) or by TBPTT(k1=1, k2)."""
+    _check_reach(x, targets, h0, params, k2)
     B, T, _ = x.shape
     if k2 is None:
         last = np.zeros((B, T), dtype=bool)
@@ -53,6 +62,8 @@ def reach_problem(T: int = 40, scale: float = 2.0, B: int = 4, D: int = 8, H: in
     ``W_hh`` is the course's uniform initialisation times ``scale`` (``scale=2`` puts its
     spectral radius near 1.15, so gradients fade slowly and the truncation shows).
     """
+    T, B = check_int("T", T, 1), check_int("B", B, 1)  # D and H: init_elman_lm checks them
+    scale = check_number("scale", scale, finite=True, what="the factor on W_hh")
     rng = np.random.default_rng(seed)
     params = init_elman_lm(D, H, D, seed=seed)
     params["W_hh"] = params["W_hh"] * scale
@@ -63,6 +74,8 @@ def reach_problem(T: int = 40, scale: float = 2.0, B: int = 4, D: int = 8, H: in
 
 def truncation_error(x, targets, h0, params: dict, k2s) -> np.ndarray:
     """For each ``k2`` in ``k2s``: ``||dW_hh(TBPTT k2) - dW_hh(full)|| / ||dW_hh(full)||`` -> (len(k2s),)."""
+    if isinstance(k2s, (str, bytes)) or not hasattr(k2s, "__iter__"):
+        raise TypeError(f"k2s: expected a list of truncation lengths k2, got {k2s!r}; for one, pass [{k2s!r}]")
     full = late_loss_reach(x, targets, h0, params).dW_hh
     norm = np.linalg.norm(full)
     return np.array([np.linalg.norm(late_loss_reach(x, targets, h0, params, k).dW_hh - full) / norm for k in k2s])

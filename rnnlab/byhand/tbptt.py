@@ -37,9 +37,9 @@ from typing import Iterator
 
 import numpy as np
 
-from rnnlab.checks import check_float, check_nonempty, check_rank, check_shape
+from rnnlab.checks import check_int
 
-from .elman_lm import elman_lm_loss
+from .elman_lm import check_lm_inputs, elman_lm_loss
 
 
 @dataclass
@@ -56,10 +56,7 @@ class TBPTTUpdate:
 
 def _check_k(k1, k2) -> None:
     for name, k in (("k1", k1), ("k2", k2)):
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
-            raise TypeError(f"{name}: expected a positive integer number of steps, got {k!r}")
-        if k < 1:
-            raise ValueError(f"{name}: expected a positive number of steps, got {k}")
+        check_int(name, k, 1, expected="a positive integer number of steps")
     if k2 < k1:
         raise ValueError(
             f"k2: expected k2 >= k1 (k1 = {k1}), got k2 = {k2}; with k2 < k1 the first "
@@ -77,13 +74,7 @@ def tbptt(x, targets, h0, params: dict, k1: int, k2: int, nonlinearity="tanh") -
     Bad arguments raise here, at the call, not at the first update.
     """
     _check_k(k1, k2)
-    check_float("x", x)
-    check_rank("x", x, 3, "(B, T, D)")
-    check_nonempty("x", x, 1)
-    targets = np.asarray(targets)
-    check_shape("targets", targets, x.shape[:2], "(B, T), one target per step of x")
-    check_float("h0", h0)
-    check_rank("h0", h0, 2, "(B, H)")
+    targets = check_lm_inputs(x, targets, h0, params, nonlinearity)  # here, not at the first update
     return _updates(x, targets, h0, params, k1, k2, nonlinearity)
 
 

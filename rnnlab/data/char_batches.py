@@ -20,8 +20,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 import torch
+
+from rnnlab.checks import as_ids, check_int
+
+
+#: What the errors for ids that are not ids say to pass instead.
+ENCODE_FIRST = "; pass the text's ids, e.g. ids = vocab.encode(text) with vocab = Vocab.from_text(text)"
 
 
 class CharBatch(NamedTuple):
@@ -37,20 +42,22 @@ class StatefulBatches:
     """The batches of one pass over ``ids`` in ``batch_size`` parallel streams of ``seq_len`` steps.
 
     Args:
-        ids: the encoded text, shape (N,), integers (NumPy array, tensor or list).
+        ids: the encoded text, ``vocab.encode(text)``: shape (N,), integers >= 0 (NumPy array, tensor
+            or list). A str, floats, bools and negative ids raise, saying what to pass.
         batch_size: B, the number of parallel streams.
         seq_len: T, the truncation length (steps per batch, and of backpropagation).
         device: where the batches are put (default: CPU).
+        vocab_size: if given, every id must also be below it (an id outside the model's vocabulary
+            is named with its position here, not deep inside the embedding).
 
     ``len(batches)`` is the number of batches in one pass, ``L // T`` with
     ``L = (N - 1) // B`` inputs per stream; the few characters left over are dropped.
     """
 
-    def __init__(self, ids, batch_size: int, seq_len: int, device=None):
-        for name, value in (("batch_size", batch_size), ("seq_len", seq_len)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"StatefulBatches: expected {name} to be an int >= 1, got {value!r}")
-        ids = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+    def __init__(self, ids, batch_size: int, seq_len: int, device=None, vocab_size: int | None = None):
+        batch_size = check_int("batch_size", batch_size, 1, fn="StatefulBatches")
+        seq_len = check_int("seq_len", seq_len, 1, fn="StatefulBatches")
+        ids = torch.from_numpy(as_ids("StatefulBatches: ids", ids, vocab_size, hint=ENCODE_FIRST))
         if ids.ndim != 1:
             raise ValueError(f"StatefulBatches: expected ids of shape (N,), got shape {tuple(ids.shape)}")
         per_stream = (len(ids) - 1) // batch_size  # L inputs per stream (each needs a next character)

@@ -18,6 +18,8 @@ import json
 import lzma
 from pathlib import Path
 
+from rnnlab.checks import check_number
+
 
 #: The Python whose texts the snapshot holds (the stored outputs were made with it).
 SNAPSHOT_PYTHON = "3.11.7"
@@ -82,6 +84,8 @@ def split_text(text: str, valid: float = 0.05, test: float = 0.05) -> tuple[str,
     """
     if not isinstance(text, str):
         raise TypeError(f"split_text: expected a str, got {type(text).__name__}")
+    valid, test = (check_number(name, share, fn="split_text", what="a share of the text, e.g. 0.05")
+                   for name, share in (("valid", valid), ("test", test)))
     if not (0 <= valid < 1 and 0 <= test < 1 and valid + test < 1):
         raise ValueError(f"split_text: expected 0 <= valid, test and valid + test < 1, got valid={valid}, test={test}")
     n = len(text)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rnnlab.checks import check_number
+
 #: Latin-script locales whose name lists are large and distinguishable.
 LOCALES = ("de_DE", "en_GB", "es_ES", "fr_FR", "it_IT", "nl_NL", "fi_FI", "cs_CZ")
 
@@ -85,6 +87,9 @@ def load_names(locales=LOCALES, ambiguous: str = "drop") -> NamesDataset:
     ambiguous: ``"drop"`` removes every name listed by more than one locale (its label
     would be a coin toss); ``"keep"`` keeps one copy per locale.
     """
+    if isinstance(locales, str):
+        raise TypeError(f"load_names: expected locales, a tuple of Faker locales such as ('de_DE', 'fr_FR'), "
+                        f"got the str {locales!r}")
     locales = tuple(locales)
     if len(locales) < 2:
         raise ValueError(f"load_names: expected at least 2 locales, got {locales!r}")
@@ -110,8 +115,10 @@ def load_names(locales=LOCALES, ambiguous: str = "drop") -> NamesDataset:
 
 def split_names(data: NamesDataset, test: float = 0.2, seed: int = 0) -> tuple[NamesDataset, NamesDataset]:
     """A deterministic, stratified train/test split: ``test`` of each locale's names go to test."""
-    if not 0 < test < 1:
-        raise ValueError(f"split_names: expected 0 < test < 1, got {test}")
+    if not isinstance(data, NamesDataset):
+        raise TypeError(f"split_names: expected data, the NamesDataset of load_names(), got {type(data).__name__}")
+    test = check_number("test", test, above=0, below=1, fn="split_names",
+                        expected="the share held out, 0 < test < 1 (e.g. 0.2)")
     rng = np.random.default_rng(seed)
     train_idx, test_idx = [], []
     for k in range(len(data.locales)):

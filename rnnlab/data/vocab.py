@@ -20,8 +20,11 @@ that is True at the real positions (the one place rnnlab does so).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Iterable
 
 import numpy as np
+
+from rnnlab.checks import ArgumentKindError, as_ids, check_bool, check_int
 
 #: Id of ``<pad>`` in every vocabulary that has one; also the ``padding_idx`` of the embeddings.
 PAD = 0
@@ -45,6 +48,7 @@ class Vocab:
 
     def __init__(self, tokens, *, pad: bool = False, bos: bool = False, eos: bool = False, unk: bool = False,
                  advice: str = "Build the vocabulary from data that contains them, or remove them."):
+        _check_tokens("Vocab", tokens)
         tokens = list(tokens)
         if bos != eos or (bos and not pad):
             raise ValueError(f"Vocab: expected bos and eos together and with pad (so that <pad>, <bos>, <eos> "
@@ -76,9 +80,16 @@ class Vocab:
     def from_counts(cls, sequences, max_size: int | None = None, min_count: int = 1, **specials) -> "Vocab":
         """The tokens of ``sequences`` seen at least ``min_count`` times, by falling count (ties by name),
         at most ``max_size`` ids in all (special tokens included)."""
+        if not isinstance(sequences, Iterable):
+            raise ArgumentKindError(f"Vocab.from_counts: expected sequences of tokens, got {type(sequences).__name__}")
         sequences = list(sequences)
         if not sequences:
             raise ValueError("Vocab.from_counts: expected at least one sequence, got none")
+        if max_size is not None:
+            max_size = check_int("max_size", max_size, 0, what="ids in all, specials included; or None")
+        min_count = check_int("min_count", min_count, 1, what="the fewest times a kept token occurs")
+        for k, seq in enumerate(sequences):
+            _check_tokens(f"Vocab.from_counts: sequence {k}", seq)
         counts = Counter(t for seq in sequences for t in seq)
         kept = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
         vocab = cls([], **specials)
@@ -109,7 +120,12 @@ class Vocab:
         The one place rnnlab checks for unknown tokens; callers name what they were given
         (``what``, e.g. ``"prompt"``), whose vocabulary it is, and may say what to do (``advice``).
         """
-        unknown = sorted(set(tokens) - self.stoi.keys())
+        _check_tokens(what, tokens)
+        unknown = set(tokens) - self.stoi.keys()
+        try:
+            unknown = sorted(unknown)
+        except TypeError:  # tokens of different kinds (str and int) do not compare
+            unknown = sorted(unknown, key=repr)
         if unknown:
             kind = "character(s)" if isinstance(tokens, str) else "token(s)"
             shown = ", ".join(repr(t) for t in unknown[:10])
@@ -117,6 +133,8 @@ class Vocab:
             if not isinstance(tokens, str) and all(isinstance(t, str) and len(t) > 1 for t in unknown) \
                     and all(len(t) == 1 for t in self.tokens):
                 hint = " (These are whole texts and the vocabulary holds characters: encode_batch encodes a batch of texts.)"
+            if all(_looks_like_id(t) for t in unknown) and not any(_looks_like_id(t) for t in self.tokens):
+                hint = " (These look like ids, already encoded: decode turns ids back into tokens.)"
             raise ValueError(f"{what}: {len(unknown)} {kind} not in {vocabulary} of {len(self)}: {shown}. "
                              f"{advice or self.advice}{hint}")
 
@@ -124,8 +142,12 @@ class Vocab:
                advice: str | None = None) -> np.ndarray:
         """Ids of ``tokens`` (a str is a sequence of characters), shape ``(len(tokens),)``, int64.
 
-        Unknown tokens become ``<unk>`` if the vocabulary has it, else raise ``ValueError``.
+        Unknown tokens become ``<unk>`` if the vocabulary has it, else raise ``ValueError``; tokens that
+        are not a sequence of hashable tokens (None, an int, nested lists) raise ``TypeError``.
         """
+        _check_tokens(what, tokens)
+        if not isinstance(tokens, str) and not hasattr(tokens, "__len__"):
+            tokens = list(tokens)  # a generator: read once here, not used up by the check below
         if "<unk>" in self.stoi:
             unk = self.stoi["<unk>"]
             return np.fromiter((self.stoi.get(t, unk) for t in tokens), dtype=np.int64)
@@ -143,10 +165,14 @@ class Vocab:
         """
         import torch
 
+        caller = (what or "Vocab.encode_batch").rstrip(":")
         if isinstance(sequences, str):
             sequences = [sequences]
+        if not isinstance(sequences, Iterable):
+            raise ArgumentKindError(f"{caller}: expected sequences (a list of str or of token lists), "
+                                    f"got {type(sequences).__name__} {sequences!r:.40}")
         sequences = list(sequences)
-        caller = (what or "Vocab.encode_batch").rstrip(":")
+        bos, eos = check_bool("bos", bos), check_bool("eos", eos)
         if not sequences:
             raise ValueError(f"{caller}: expected at least one sequence, got none")
         pad = self.pad_id
@@ -154,7 +180,10 @@ class Vocab:
         back = [self.eos_id] if eos else []
         rows = []
         for k, seq in enumerate(sequences):
-            if not hasattr(seq, "__len__") or len(seq) == 0:
+            if not hasattr(seq, "__len__"):
+                raise ArgumentKindError(f"{caller}: expected every sequence to be a str or a list of tokens, got "
+                                        f"{type(seq).__name__} {seq!r:.40} at index {k}")
+            if len(seq) == 0:
                 raise ValueError(f"{caller}: expected every sequence non-empty (a str or a list of tokens), "
                                  f"got {seq!r} at index {k}")
             label = f"{seq!r}" if len(sequences) == 1 else f"sequence {k} {seq!r}"
@@ -167,12 +196,24 @@ class Vocab:
         return ids, lengths
 
     def decode(self, ids, sep: str = "") -> str:
-        """Ids (any integer sequence, array or tensor) -> text: tokens joined by ``sep``, stopping at the
-        first ``<eos>`` and skipping ``<pad>`` and ``<bos>``."""
-        ids = np.asarray(ids.tolist() if hasattr(ids, "tolist") else ids, dtype=np.int64).ravel()
-        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
-            bad = int(ids[(ids < 0) | (ids >= len(self))][0])
-            raise ValueError(f"Vocab.decode: expected ids in [0, {len(self) - 1}], got {bad}")
+        """Ids of one sequence -> text: tokens joined by ``sep``, stopping at the first ``<eos>`` and
+        skipping ``<pad>`` and ``<bos>``.
+
+        ids: integers of shape (L,) or (1, L): a list, NumPy array or tensor (one int is one id).
+        ``TypeError`` for a str, floats or bools; ``ValueError`` for a batch of several rows (decode
+        it row by row) and for an id outside ``[0, len(vocab))``, named with its position (never dropped).
+        """
+        if not isinstance(sep, str):
+            raise ArgumentKindError(f"Vocab.decode: expected sep to be a str (put between tokens), "
+                                    f"got {type(sep).__name__} {sep!r}")
+        hint = "; to turn text into ids use encode" if isinstance(ids, str) else ""
+        ids = as_ids("Vocab.decode", ids, hint=hint, check_range=False)
+        if ids.ndim == 2 and ids.shape[0] == 1:
+            ids = ids[0]  # one sequence as a batch of one, (1, L)
+        if ids.ndim > 1:
+            raise ValueError(f"Vocab.decode: expected the ids of one sequence, shape (L,) or (1, L), got shape "
+                             f"{ids.shape}; decode a batch row by row: [vocab.decode(row) for row in ids]")
+        ids = as_ids("Vocab.decode", ids.ravel(), len(self))
         out = []
         for i in ids.tolist():
             token = self.itos[i]
@@ -181,6 +222,29 @@ class Vocab:
             if token not in ("<pad>", "<bos>"):
                 out.append(token)
         return sep.join(out)
+
+
+def _looks_like_id(token) -> bool:
+    """An int (Python, NumPy or a 0-d tensor), as an encoded token would be."""
+    import numbers
+
+    return (isinstance(token, numbers.Integral) and not isinstance(token, bool)) or \
+        (getattr(token, "ndim", None) == 0 and not getattr(token, "is_floating_point", lambda: True)())
+
+
+def _check_tokens(name: str, tokens) -> None:
+    """Raise ``TypeError`` unless ``tokens`` is a str or a sequence of hashable tokens (str, int, ...)."""
+    if isinstance(tokens, str):
+        return
+    if tokens is None or not isinstance(tokens, Iterable):
+        raise ArgumentKindError(f"{name}: expected tokens, a str or a list of tokens, got {type(tokens).__name__} "
+                                f"{tokens!r:.40}")
+    if hasattr(tokens, "__len__"):  # not a one-shot iterator, which this look would use up
+        for k, token in enumerate(tokens):
+            if not isinstance(token, Hashable) or isinstance(token, (list, np.ndarray)):
+                raise ArgumentKindError(f"{name}: expected tokens, a str or a list of tokens (str), got a "
+                                        f"{type(token).__name__} {token!r:.40} at position {k}; one sequence is "
+                                        f"one flat list (encode_batch takes a list of them)")
 
 
 def valid_mask(lengths, T: int | None = None):

@@ -18,7 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import torch
+
+from rnnlab.checks import check_int, check_number
 from rnnlab.course.runtime import evaluating, on_model_device
 
 
@@ -41,27 +45,114 @@ def length_normalised(logprob: float, length: int, alpha: float) -> float:
 
 
 def _index(state, rows):
-    """Reorder the state's batch rows (dim 0): a tensor or a tuple of tensors."""
-    if isinstance(state, tuple):
-        return tuple(_index(s, rows) for s in state)
+    """Reorder the state's batch rows (dim 0): a tensor, or a tuple or list of them; None stays None."""
+    if state is None:
+        return None
+    if isinstance(state, (tuple, list)):
+        return type(state)(_index(s, rows) for s in state)
     return state[rows]
 
 
-def beam_search(step, state, *, bos: int, eos: int, beam_width: int, max_len: int,
+def _check_start_state(state) -> None:
+    """The state of one source: tensors with 1 row on dim 0 (a tensor, a tuple or list of them, or None)."""
+    if state is None:
+        return
+    if isinstance(state, (tuple, list)):
+        for s in state:
+            _check_start_state(s)
+        return
+    if not isinstance(state, torch.Tensor):
+        raise TypeError(f"state: expected a tensor, a tuple of tensors or None (the prefixes on dim 0), "
+                        f"got {type(state).__name__}")
+    if state.ndim == 0 or state.shape[0] != 1:
+        raise ValueError(f"state: expected the state of one source, 1 row on dim 0, got shape {tuple(state.shape)}; "
+                         f"beam-search one source at a time (state[b:b + 1])")
+
+
+def check_beam_knobs(beam_width, max_len, alpha) -> tuple[int, int, float]:
+    """``beam_width`` and ``max_len`` ints >= 1, ``alpha`` a finite number >= 0 (NumPy and 0-d tensors too)."""
+    return (check_int("beam_width", beam_width, 1, what="1 is greedy decoding"),
+            check_int("max_len", max_len, 1, what="the most tokens to write"),
+            check_number("alpha", alpha, 0, finite=True, what="the length-normalisation exponent"))
+
+
+def _checked_step(step, bos: int, eos: int | None):
+    """``step`` with every answer checked, so a wrong one stops the search with a clear error.
+
+    Its log-probs must be a float tensor (n, V) for the n prefixes it was given, without NaN or
+    +inf, each row summing to at most 1 (log_softmax, not raw logits: beam search adds them up
+    as log-probabilities; a row may be all -inf, after an impossible prefix). After the first
+    step, V is known and ``bos`` and ``eos`` are checked against it.
+    """
+    first = True
+
+    def checked(tokens, state):
+        nonlocal first
+        try:
+            out = step(tokens, state)
+        except IndexError as err:
+            if not first:
+                raise
+            raise ValueError(f"bos: step raised {type(err).__name__} ({err}) on its first call, tokens = [bos] = "
+                             f"[{bos}]; expected bos to be the <bos> id of the step's vocabulary") from err
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise TypeError(f"step: expected step(tokens, state) to return (log-probs (n, V), state), "
+                            f"got {type(out).__name__}")
+        logp, new_state = out
+        n = tokens.shape[0]
+        if not isinstance(logp, torch.Tensor) or logp.ndim != 2 or logp.shape[0] != n:
+            got = tuple(logp.shape) if isinstance(logp, torch.Tensor) else type(logp).__name__
+            raise ValueError(f"step: expected log-probs of shape (n, V) = ({n}, V) for the {n} prefix(es), got {got}")
+        if not logp.is_floating_point() or logp.shape[1] == 0:
+            raise ValueError(f"step: expected float log-probs over V >= 1 tokens, got dtype {logp.dtype}, "
+                             f"shape {tuple(logp.shape)}")
+        for bad, what in ((torch.isnan(logp), "NaN"), (torch.isposinf(logp), "+inf")):
+            if bool(bad.any()):
+                raise ValueError(f"step: {what} in the log-probs of prefix {int(bad.nonzero()[0, 0])}; expected "
+                                 f"log-probabilities <= 0 (-inf for an impossible token)")
+        mass = logp.float().logsumexp(1).max()  # log of the largest total probability of a row
+        if float(mass) > 1e-2:
+            raise ValueError(f"step: expected log-probabilities (each row's probabilities summing to 1), got a row "
+                             f"summing to {math.exp(min(float(mass), 700)):.4g}; apply .log_softmax(-1) to the logits")
+        if first:
+            V = logp.shape[1]
+            if bos >= V:
+                raise ValueError(f"bos: expected the <bos> id, in [0, {V - 1}] (V = {V}), got {bos}")
+            if eos is not None and eos >= V:
+                raise ValueError(f"eos: expected the <eos> id, in [0, {V - 1}] (V = {V}, the step's vocabulary), "
+                                 f"got {eos}: no hypothesis could ever finish (eos=None: none is meant to)")
+            first = False
+        return logp, new_state
+
+    return checked
+
+
+def beam_search(step, state, *, bos: int, eos: int | None, beam_width: int, max_len: int,
                 alpha: float = 0.0) -> list[Hypothesis]:
     """All hypotheses found, best first by ``score(alpha)`` (finished ones before unfinished).
 
     step(tokens (n,) int64, state) -> (log-probs (n, V), state): one decoder step for n prefixes,
-    state a tensor or tuple of tensors with the n prefixes on dim 0 (at the start n = 1).
+    state a tensor, a tuple of tensors or None, with the n prefixes on dim 0 (at the start n = 1).
+    bos: the token the first step reads, an id in [0, V). eos: the id in [0, V) that finishes a
+    hypothesis, or None when there is none (every hypothesis then runs ``max_len`` steps).
+    Every answer of ``step`` is checked (shape, no NaN, log-probabilities rather than logits);
+    hypotheses of probability 0 (log p = -inf) are left out.
     """
-    if not isinstance(beam_width, int) or isinstance(beam_width, bool) or beam_width < 1:
-        raise ValueError(f"beam_width: expected an int >= 1 (1 is greedy decoding), got {beam_width!r}")
-    if not isinstance(max_len, int) or max_len < 1:
-        raise ValueError(f"max_len: expected an int >= 1, got {max_len!r}")
-    if alpha < 0:
-        raise ValueError(f"alpha: expected a length-normalisation exponent >= 0, got {alpha!r}")
+    if not callable(step):
+        raise TypeError(f"step: expected a function step(tokens, state) -> (log-probs, state), "
+                        f"got {type(step).__name__}")
+    beam_width, max_len, alpha = check_beam_knobs(beam_width, max_len, alpha)
+    bos = check_int("bos", bos, 0, what="the <bos> id")
+    if eos is not None:
+        eos = check_int("eos", eos, 0, what="the <eos> id, or None")
+    _check_start_state(state)
     with torch.no_grad():
-        return beam_loop(step, state, bos, eos, beam_width, max_len, alpha)
+        hyps = beam_loop(_checked_step(step, bos, eos), state, bos, eos, beam_width, max_len, alpha)
+    possible = [h for h in hyps if h.logprob > -math.inf]
+    if not possible:
+        raise ValueError(f"step: every hypothesis has probability 0 (log p = -inf): the step's log-probs rule out "
+                         f"every continuation of bos = {bos}; expected at least one possible token sequence")
+    return possible
 
 
 def beam_loop(step, state, bos, eos, beam_width, max_len, alpha):
@@ -101,7 +192,11 @@ def beam_decode(model, src, lengths, *, beam_width: int, max_len: int = 20, alph
     src (B, S), lengths (B,) -> ids (B, L) (EOS included, PAD after), log p (B,) of each best hypothesis.
     """
     from rnnlab.data.vocab import BOS, EOS, PAD
+    from rnnlab.decoding.greedy import check_seq2seq
     from rnnlab.models.seq2seq import step_function
+
+    check_seq2seq(model)
+    beam_width, max_len, alpha = check_beam_knobs(beam_width, max_len, alpha)
 
     best = []
     with evaluating(model), torch.no_grad():

@@ -24,6 +24,7 @@ spread full mode recorded.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -98,8 +99,17 @@ def compare(names: Sequence[str], run: Callable, *, seeds: Sequence[int], lrs: S
         tuned: ``{name: lr}``, rates found before (in full mode): skips the grid.
         lower_is_better: True for losses and errors, False for accuracies.
     """
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names) or not names:
+        raise TypeError(f"compare: expected names, a non-empty list of contender names (str), got {names!r}")
+    if not callable(run):
+        raise TypeError(f"compare: expected run, a callable run(name, lr, seed), got {type(run).__name__}")
+    if isinstance(seeds, int) or not hasattr(seeds, "__len__"):
+        raise TypeError(f"compare: expected seeds, a list of ints such as [0, 1, 2], got {seeds!r}")
     if not seeds:
         raise ValueError("compare: expected at least one seed, got none")
+    bad = [lr for lr in lrs if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0]
+    if bad:
+        raise ValueError(f"compare: expected learning rates > 0 in lrs, got {bad!r}")
     if tuned is None and not lrs:
         raise ValueError("compare: expected a grid of learning rates (lrs) or the tuned rates (tuned={name: lr})")
     if tuned is not None:

@@ -20,6 +20,7 @@ import copy
 import numpy as np
 import torch
 
+from rnnlab.checks import check_int, check_number
 from rnnlab.experiments.gradflow import GradientFlow, product_norms  # noqa: F401 (product_norms is part of this module's API)
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_
@@ -51,9 +52,11 @@ def make_cell(kind: str, input_size: int = 2, hidden_size: int = 32, init: str =
     """
     _check_choice("kind", kind, KINDS)
     _check_choice("init", init, INITS)
-    for name, value in (("scale", scale), ("keep_bias", 0.0 if keep_bias is None else keep_bias)):
-        if not np.isfinite(value):
-            raise ValueError(f"make_cell: expected a finite {name}, got {value!r}")
+    input_size = check_int("input_size", input_size, 1, fn="make_cell")
+    hidden_size = check_int("hidden_size", hidden_size, 1, fn="make_cell")
+    scale = check_number("make_cell", scale, finite=True, expected="a finite scale")
+    if keep_bias is not None:
+        keep_bias = check_number("make_cell", keep_bias, finite=True, expected="a finite keep_bias or None")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         cell = _CELLS[kind](input_size, hidden_size, dtype=torch.float64)
@@ -138,7 +141,7 @@ def highway_flows(T: int = 100, init: str = "course", scale: float = 1.0, keep_b
     ``scale`` multiplies every ``W_hh``; ``keep_bias`` is the LSTM's forget-gate bias ``b_f``
     and the GRU's update-gate bias ``b_z`` (see :func:`make_cell`).
     """
-    T = int(T)
+    T = check_int("T", T, 1, fn="highway_flows")
     x, _ = adding_problem(1, max(T, 2), generator=torch.Generator().manual_seed(seed))
     x = x[0, :T].numpy()                                          # (T, 2)
     return {kind: highway_flow(kind, x, init, scale, hidden_size, keep_bias, seed) for kind in ("RNN", "LSTM", "GRU")}

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from rnnlab.byhand.lstm import lstm_backward, lstm_forward
+from rnnlab.checks import check_int
 from rnnlab.nn import LSTM, LSTMCell
 from rnnlab.nn.mingru import MinGRU
 
@@ -78,9 +79,7 @@ def make_rung(name: str, B: int, T: int, D: int, H: int, device="cpu", dtype=tor
     """
     if name not in RUNGS:
         raise ValueError(f"make_rung: expected one of {list(RUNGS)}, got {name!r}")
-    for what, value in (("B", B), ("T", T), ("D", D), ("H", H)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"make_rung: expected {what} to be an int >= 1, got {value!r}")
+    B, T, D, H = (check_int(what, value, 1, fn="make_rung") for what, value in (("B", B), ("T", T), ("D", D), ("H", H)))
     device = torch.device(device)
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)

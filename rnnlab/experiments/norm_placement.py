@@ -17,7 +17,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnlab.checks import check_int
 from rnnlab.nn.transformer import TransformerEncoderLayer
+
+
+def _seeds(seeds) -> list:
+    """``seeds`` as a non-empty list (the statistics are averaged over them)."""
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("init_statistics: expected seeds, at least one seed to average over, got none")
+    return seeds
 
 
 def init_statistics(num_layers: int, norm_first: bool, d_model: int = 64, nhead: int = 4, vocab: int = 30,
@@ -29,8 +38,8 @@ def init_statistics(num_layers: int, norm_first: bool, d_model: int = 64, nhead:
       rms        (num_layers,)  RMS of the residual stream after each layer
       last_grad  float          norm of the gradient of the last layer's W_2 (linear2.weight)
     """
-    if not isinstance(num_layers, int) or num_layers < 1:
-        raise ValueError(f"num_layers: expected an int >= 1, got {num_layers!r}")
+    num_layers = check_int("num_layers", num_layers, 1)
+    seeds = _seeds(seeds)
     rms, grads = [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(seed)
@@ -56,8 +65,7 @@ def linear_warmup(optimizer: torch.optim.Optimizer, lr: float, warmup_steps: int
 
     Call it with the training step (from 1) before each optimizer step; warmup_steps = 0 means none.
     """
-    if not isinstance(warmup_steps, int) or warmup_steps < 0:
-        raise ValueError(f"warmup_steps: expected an int >= 0, got {warmup_steps!r}")
+    warmup_steps = check_int("warmup_steps", warmup_steps, 0)
 
     def set_lr(step: int) -> float:
         value = lr * min(1.0, step / warmup_steps) if warmup_steps else lr

@@ -15,6 +15,7 @@ import math
 
 import torch
 
+from rnnlab.checks import check_int
 from rnnlab.course.runtime import get_device, seed_everything
 from rnnlab.models import long_range
 from rnnlab.nn.init import course_init_
@@ -37,8 +38,7 @@ def equal_sizes(lstm_hidden: int, input_size: int) -> dict:
     Returns ``{"RNN": H, "LSTM": lstm_hidden, "GRU": H}``; each ``H`` is the size whose layer
     comes closest to the LSTM layer's count (within one unit's worth).
     """
-    if not isinstance(lstm_hidden, int) or lstm_hidden < 1:
-        raise ValueError(f"equal_sizes: expected lstm_hidden to be a positive int, got {lstm_hidden!r}")
+    lstm_hidden = check_int("lstm_hidden", lstm_hidden, 1, expected="a positive int", fn="equal_sizes")
     target = layer_params("LSTM", input_size, lstm_hidden)
     sizes = {}
     for name in CELLS:

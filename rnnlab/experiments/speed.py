@@ -37,6 +37,8 @@ from torch.multiprocessing.reductions import StorageWeakRef
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 
+from rnnlab.checks import check_int
+
 
 # -- time -----------------------------------------------------------------------------------
 @dataclass
@@ -134,9 +136,7 @@ def torch_threads(n: int | None):
     """
     before = torch.get_num_threads()
     if n is not None:
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"torch_threads: expected an int >= 1 or None, got {n!r}")
-        torch.set_num_threads(n)
+        torch.set_num_threads(check_int("n", n, 1, expected="an int >= 1 or None", fn="torch_threads"))
     try:
         yield
     finally:
@@ -147,9 +147,13 @@ def loglog_slope(x, y) -> float:
     """The least-squares slope of log y against log x: how a cost grows, y ~ x^slope."""
     import numpy as np
 
-    lx, ly = np.log(np.asarray(x, dtype=float)), np.log(np.asarray(y, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a value <= 0 is refused below, not warned about
+        lx, ly = np.log(np.asarray(x, dtype=float)), np.log(np.asarray(y, dtype=float))
     if lx.shape != ly.shape or lx.size < 2:
         raise ValueError(f"loglog_slope: expected two sequences of the same length >= 2, got {lx.shape}, {ly.shape}")
+    if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(ly))):
+        raise ValueError("loglog_slope: expected positive, finite x and y (their logs are fitted), got a value <= 0, "
+                         "NaN or inf")
     return float(np.polyfit(lx, ly, 1)[0])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.byhand import jordan_forward, rnn_forward
-from rnnlab.checks import check_float, check_nonempty, check_rank
+from rnnlab.checks import check_float, check_int, check_nonempty, check_number, check_rank
 
 
 def random_elman(D: int, H: int, scale: float = 1.0, seed: int = 0) -> dict:
@@ -18,6 +18,7 @@ def random_elman(D: int, H: int, scale: float = 1.0, seed: int = 0) -> dict:
     ``W_hh`` has i.i.d. N(0, scale²/H) entries, so its spectral radius is close to
     ``scale`` for large ``H`` (the circular law).
     """
+    D, H, scale = check_int("D", D, 1), check_int("H", H, 1), check_number("scale", scale, 0.0)
     rng = np.random.default_rng(seed)
     return {
         "W_xh": rng.normal(0, 1 / np.sqrt(D), (H, D)),
@@ -32,6 +33,7 @@ def random_jordan(D: int, H: int, V: int, scale: float = 1.0, seed: int = 0) -> 
     The loop ``y_{t-1} -> h_t -> y_t`` goes through ``W_yh`` and ``W_hy``; ``scale``
     sets the product's size the way it sets ``W_hh``'s in :func:`random_elman`.
     """
+    D, H, V, scale = check_int("D", D, 1), check_int("H", H, 1), check_int("V", V, 1), check_number("scale", scale, 0.0)
     rng = np.random.default_rng(seed)
     return {
         "W_xh": rng.normal(0, 1 / np.sqrt(D), (H, D)),
@@ -110,6 +112,7 @@ D, H, V, B = 4, 32, 4, 8
 
 def influence_curves(scale: float, T: int, seed: int = 0) -> dict:
     """``{"Elman": (T,), "Jordan": (T,)}``: the first input's influence at each step."""
+    T = check_int("T", T, 1)
     x = np.random.default_rng(seed).normal(size=(B, T, D))
     elman, jordan = random_elman(D, H, scale, seed), random_jordan(D, H, V, scale, seed)
     return {

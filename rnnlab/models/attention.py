@@ -21,6 +21,8 @@ Every layer has the same interface::
 
 ``valid`` is :class:`rnnlab.models.seq2seq.Memory`'s: True where a position holds a real token
 (:func:`rnnlab.data.vocab.valid_mask` of the lengths).
+``s`` and ``h`` are tensors of the layer's dtype (float64 into a float32 layer raises, as in
+``torch.nn``; inside ``torch.autocast`` mixed dtypes are allowed).
 Keys that do not change from step to step can be projected once with ``project_keys(h)`` and
 passed as ``keys=``; :meth:`Attention.scores` takes the projected keys.
 """
@@ -29,7 +31,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from rnnlab.checks import check_float, check_rank, check_shape, check_size
+from rnnlab.checks import check_float_input, check_int, check_rank, check_shape, check_size, check_tensor
 
 SCORES = ("dot", "general", "concat")
 
@@ -43,6 +45,7 @@ def masked_softmax(e: torch.Tensor, valid: torch.Tensor | None) -> torch.Tensor:
     """
     if valid is None:
         return torch.softmax(e, dim=-1)
+    check_tensor("valid", valid, "(B, S) bool, True = real position")
     if valid.dtype != torch.bool:
         raise TypeError(f"valid: expected a bool tensor (True = real position), got dtype {valid.dtype}")
     check_shape("valid", valid, tuple(e.shape), "(B, S), the shape of the scores e")
@@ -54,6 +57,14 @@ def masked_softmax(e: torch.Tensor, valid: torch.Tensor | None) -> torch.Tensor:
     return torch.softmax(e.masked_fill(~valid, float("-inf")), dim=-1)
 
 
+def _sizes(query_size, key_size, attention_size) -> tuple:
+    """(Q, K, A) checked: K and A default to Q (None), and every size is an int >= 1."""
+    Q = check_int("query_size", query_size, 1)
+    K = Q if key_size is None else check_int("key_size", key_size, 1)
+    A = Q if attention_size is None else check_int("attention_size", attention_size, 1)
+    return Q, K, A
+
+
 class Attention(nn.Module):
     """The interface: ``forward(s (B, Q), h (B, S, K), valid (B, S)) -> (c (B, K), alpha (B, S))``.
 
@@ -63,6 +74,8 @@ class Attention(nn.Module):
 
     query_size: int
     key_size: int
+    #: the last size of ``project_keys(h)`` (B, S, *): what ``keys=`` must have
+    projected_size: int
 
     def project_keys(self, h: torch.Tensor) -> torch.Tensor:
         """The part of the score that depends on the keys only, (B, S, *); computed once per source."""
@@ -75,7 +88,11 @@ class Attention(nn.Module):
     def forward(self, s: torch.Tensor, h: torch.Tensor, valid: torch.Tensor | None = None,
                 keys: torch.Tensor | None = None):
         name = type(self).__name__
-        check_float(f"{name}: s", s)
+        check_tensor(f"{name}: query s", s, "(B, Q)")
+        weight = next(iter(self.parameters()), None)  # Luong's "dot" has none: then h must match s
+        dtype = s.dtype if weight is None else weight.dtype
+        check_float_input(f"{name}: query s", s, dtype, "(B, Q)")
+        check_float_input(f"{name}: keys h", h, dtype, "(B, S, K)")
         check_rank(f"{name}: query s", s, 2, "(B, Q)")
         check_rank(f"{name}: keys h", h, 3, "(B, S, K)")
         check_size(f"{name}: query s", s, 1, self.query_size, "query size Q")
@@ -83,6 +100,12 @@ class Attention(nn.Module):
         check_size(f"{name}: keys h", h, 0, s.shape[0], "batch size B (of the query s)")
         if h.shape[1] == 0:
             raise ValueError(f"{name}: keys h have no positions (shape {tuple(h.shape)}); expected S >= 1")
+        if keys is not None:
+            check_tensor(f"{name}: keys", keys, "(B, S, *), project_keys(h)")
+            want = (*h.shape[:2], getattr(self, "projected_size", keys.shape[-1]))
+            if tuple(keys.shape) != want:
+                raise ValueError(f"{name}: expected keys = project_keys(h) of shape {want}, got {tuple(keys.shape)}; "
+                                 f"project the keys h that are passed with them")
         e = self.scores(s, self.project_keys(h) if keys is None else keys)  # (B, S)
         alpha = masked_softmax(e, valid)  # (B, S)
         c = torch.bmm(alpha[:, None, :], h)[:, 0]  # (B, K) = sum_j alpha_j h_j
@@ -94,8 +117,8 @@ class AdditiveAttention(Attention):
 
     def __init__(self, query_size: int, key_size: int | None = None, attention_size: int | None = None):
         super().__init__()
-        self.query_size, self.key_size = query_size, key_size or query_size
-        A = attention_size or query_size
+        self.query_size, self.key_size, A = _sizes(query_size, key_size, attention_size)
+        self.projected_size = A
         self.W_h = nn.Linear(self.key_size, A, bias=False)  # keys h_j
         self.W_s = nn.Linear(query_size, A, bias=False)  # query s
         self.v = nn.Linear(A, 1, bias=False)
@@ -115,14 +138,15 @@ class LuongAttention(Attention):
         super().__init__()
         if score not in SCORES:
             raise ValueError(f"LuongAttention: expected score in {SCORES}, got {score!r}")
-        self.query_size, self.key_size, self.score = query_size, key_size or query_size, score
+        self.query_size, self.key_size, A = _sizes(query_size, key_size, attention_size)
+        self.score = score
+        self.projected_size = query_size if score == "general" else self.key_size
         if score == "dot" and self.key_size != query_size:
             raise ValueError(f"LuongAttention: the dot score needs query size == key size, got "
                              f"{query_size} and {self.key_size}; use score='general' to map one onto the other")
         if score == "general":
             self.W_a = nn.Linear(self.key_size, query_size, bias=False)  # W_a h_j, (Q, K)
         if score == "concat":
-            A = attention_size or query_size
             self.W_a = nn.Linear(query_size + self.key_size, A, bias=False)  # W_a [s; h_j]
             self.v = nn.Linear(A, 1, bias=False)
 

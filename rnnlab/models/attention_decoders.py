@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from rnnlab.checks import check_int
 from rnnlab.models.attention import AdditiveAttention, Attention, LuongAttention
 from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.decoding.greedy import greedy_decode
@@ -48,6 +49,14 @@ class BahdanauDecoder(Decoder):
     def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
                  attention: Attention | None = None):
         super().__init__(vocab_size, embed, hidden, cell)  # embed, cell([embed; c]) as before
+        if attention is not None:
+            if not isinstance(attention, Attention):
+                raise TypeError(f"attention: expected a rnnlab.models.attention.Attention (e.g. AdditiveAttention("
+                                f"{hidden}, {hidden})), got {type(attention).__name__}")
+            if (attention.query_size, attention.key_size) != (hidden, hidden):
+                raise ValueError(f"attention: expected query size and key size equal to hidden = {hidden} (the "
+                                 f"decoder's state s and the encoder's h_j), got query size {attention.query_size} "
+                                 f"and key size {attention.key_size}")
         self.attention = attention if attention is not None else AdditiveAttention(hidden, hidden)
         self.out = nn.Linear(2 * hidden, vocab_size)  # W_hy [s_i; c_i] + b_y
         self.alpha: torch.Tensor | None = None
@@ -119,6 +128,11 @@ def align(model, src_vocab, tgt_vocab, text: str, max_len: int = 14) -> Alignmen
     if not hasattr(model.decoder, "alpha"):
         raise TypeError(f"align: expected a model with an attention decoder (one that keeps .alpha), "
                         f"got {type(model.decoder).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(f"align: expected text to be one source as a str, got {type(text).__name__}")
+    if not text:
+        raise ValueError("align: expected a non-empty text to decode, got ''")
+    check_int("max_len", max_len, 1)
     src, lengths = src_vocab.encode_batch([text])
     device = next(model.parameters()).device
     ids, logp, alpha = greedy_decode(model, src.to(device), lengths.to(device), max_len=max_len, return_alpha=True)

@@ -12,12 +12,11 @@ the model keeps its memory across batches while gradients stop after ``T`` steps
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.checks import check_ids
+from rnnlab.checks import as_ids, check_ids, check_int
 from rnnlab.course.runtime import evaluating
 from rnnlab.nn import LSTM
 
@@ -40,7 +39,9 @@ class CharLSTM(nn.Module):
     def __init__(self, vocab_size: int, hidden_size: int = 128, num_layers: int = 1,
                  embed_size: int | None = None, dropout: float = 0.0):
         super().__init__()
-        embed_size = embed_size or hidden_size
+        vocab_size = check_int("vocab_size (a language model chooses among at least 2 characters)", vocab_size, 2)
+        hidden_size, num_layers = check_int("hidden_size", hidden_size, 1), check_int("num_layers", num_layers, 1)
+        embed_size = hidden_size if embed_size is None else check_int("embed_size", embed_size, 1)
         self.vocab_size, self.hidden_size, self.num_layers = vocab_size, hidden_size, num_layers
         self.embed = nn.Embedding(vocab_size, embed_size)
         self.lstm = LSTM(embed_size, hidden_size, num_layers, batch_first=True, dropout=dropout)
@@ -50,6 +51,9 @@ class CharLSTM(nn.Module):
     def forward(self, x: torch.Tensor, state=None):
         """x (B, T) int64 ids; state (h, c) each (L, B, H) or None -> logits (B, T, V), (h_T, c_T)."""
         check_ids("x", x, self.vocab_size, "(B, T)")
+        if state is not None and not (isinstance(state, (tuple, list)) and len(state) == 2):
+            got = f"a {type(state).__name__} of {len(state)}" if isinstance(state, (tuple, list)) else type(state).__name__
+            raise TypeError(f"state: expected None or the LSTM's state (h, c), each (L, B, H), got {got}")
         h, state = self.lstm(self.embed(x), state)  # (B, T, H)
         return self.head(h), state  # (B, T, V)
 
@@ -60,6 +64,7 @@ class CharLSTM(nn.Module):
         batch) and the new final state is stored, detached, for the next call.
         ``reset`` drops the carried state (start of a pass over the text).
         """
+        _check_targets(self, x, y)
         state = None if reset or self.carry is None or self.carry[0].shape[1] != x.shape[0] else self.carry
         logits, (h, c) = self(x, state)
         self.carry = (h.detach(), c.detach())
@@ -76,6 +81,13 @@ class CharLSTM(nn.Module):
         self.carry = state["carry"] if state else None
 
 
+def _check_targets(model, x, y) -> None:
+    """The next-character targets y (B, T) of x (B, T): ids of the model's vocabulary, x's shape."""
+    check_ids("y", y, model.vocab_size, "(B, T)")
+    if hasattr(x, "shape") and tuple(y.shape) != tuple(x.shape):
+        raise ValueError(f"y: expected the targets' shape to be x's {tuple(x.shape)}, got {tuple(y.shape)}")
+
+
 def tbptt_loss(model: CharLSTM, batch) -> torch.Tensor:
     """``loss_fn`` for :func:`rnnlab.training.loop.train` with :class:`~rnnlab.data.char_batches.StatefulBatches`."""
     return model.tbptt_loss(batch.x, batch.y, reset=batch.reset)
@@ -90,9 +102,12 @@ def evaluate_nll(model: CharLSTM, ids, batch_size: int = 16, seq_len: int = 256)
     in training); each stream starts from a zero state. The model's training ``carry``
     is left untouched.
     """
-    ids = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+    hint = "; pass the text's ids, vocab.encode(text)" if isinstance(ids, str) else ""
+    ids = torch.from_numpy(as_ids("evaluate_nll: ids", ids, check_range=False, hint=hint))
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"evaluate_nll: expected ids of shape (N,) with N >= 2, got shape {tuple(ids.shape)}")
+    check_ids("ids", ids, model.vocab_size, "(N,)")
+    batch_size, seq_len = check_int("batch_size", batch_size, 1), check_int("seq_len", seq_len, 1)
     device = next(model.parameters()).device
     B = max(1, min(batch_size, (len(ids) - 1) // 2))
     L = (len(ids) - 1) // B  # targets per stream

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnlab.checks import check_ids, check_lengths
+from rnnlab.checks import check_batch, check_float, check_ids, check_int, check_labels, check_lengths, check_tensor
 from rnnlab.course.runtime import device_of, evaluating
 from rnnlab.data.vocab import PAD, Vocab, valid_mask
 from rnnlab.nn.recurrent import GRU, LSTM
@@ -35,6 +35,15 @@ def encode_names(vocab: Vocab, names) -> tuple[torch.Tensor, torch.Tensor]:
                               advice="Remove or replace them.")
 
 
+def _outputs_shape(outputs) -> tuple:
+    """(B, T, H) of ``outputs``, once checked to be a 3-D float tensor."""
+    check_tensor("pool: outputs", outputs, "(B, T, H)")
+    check_float("pool: outputs", outputs)
+    if outputs.ndim != 3:
+        raise ValueError(f"pool: expected outputs (B, T, H), got shape {tuple(outputs.shape)}")
+    return tuple(outputs.shape)
+
+
 def pool(outputs: torch.Tensor, lengths: torch.Tensor, how: str) -> torch.Tensor:
     """Summarise each sequence's outputs (B, T, H) over its valid steps only -> (B, H).
 
@@ -42,7 +51,7 @@ def pool(outputs: torch.Tensor, lengths: torch.Tensor, how: str) -> torch.Tensor
     """
     if how not in POOLINGS:
         raise ValueError(f"pool: expected how in {POOLINGS}, got {how!r}")
-    B, T, H = outputs.shape
+    B, T, H = _outputs_shape(outputs)
     check_lengths("pool: lengths", lengths, B, T)
     valid = valid_mask(lengths, T).unsqueeze(-1)  # (B, T, 1) True at real steps
     if how == "last":
@@ -66,7 +75,10 @@ class NameClassifier(nn.Module):
             raise ValueError(f"NameClassifier: expected pooling in {POOLINGS}, got {pooling!r}")
         if cell not in ("gru", "lstm"):
             raise ValueError(f"NameClassifier: expected cell 'gru' or 'lstm', got {cell!r}")
-        self.pooling = pooling
+        vocab_size = check_int("vocab_size (<pad> and at least one character)", vocab_size, 2)
+        n_classes = check_int("n_classes", n_classes, 2)
+        embed, hidden = check_int("embed", embed, 1), check_int("hidden", hidden, 1)
+        self.pooling, self.n_classes = pooling, n_classes
         self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
         self.rnn = (GRU if cell == "gru" else LSTM)(embed, hidden, batch_first=True)
         self.head = nn.Linear(hidden, n_classes)
@@ -87,13 +99,23 @@ class NameClassifier(nn.Module):
 
 def classification_loss(model: NameClassifier, batch) -> torch.Tensor:
     """Mean cross-entropy of a batch ``(ids, lengths, labels)``; for :func:`rnnlab.training.loop.train`."""
-    ids, lengths, labels = batch
-    return F.cross_entropy(model(ids, lengths), labels)
+    ids, lengths, labels = check_batch("classification_loss", batch, ("ids", "lengths", "labels"))
+    logits = model(ids, lengths)  # (B, C)
+    check_labels("labels", labels, logits.shape[-1], "(B,)")
+    if labels.shape[0] != logits.shape[0]:
+        raise ValueError(f"labels: expected one label per name, shape ({logits.shape[0]},), got {tuple(labels.shape)}")
+    return F.cross_entropy(logits, labels)
 
 
 def name_batches(vocab: Vocab, names, labels, batch_size: int = 64, seed: int = 0):
     """``batches(step) -> (ids, lengths, labels)``: random minibatches from a seeded generator."""
-    names, labels = list(names), torch.as_tensor(np.asarray(labels), dtype=torch.int64)
+    names, labels = _names(names, "name_batches"), np.asarray(labels)
+    if labels.shape != (len(names),):
+        raise ValueError(f"name_batches: expected one label per name, got {len(names)} names and "
+                         f"{labels.shape[0] if labels.ndim else 0} labels (shape {labels.shape})")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"name_batches: expected integer labels (class indices), got dtype {labels.dtype}")
+    labels, batch_size = torch.as_tensor(labels, dtype=torch.int64), check_int("batch_size", batch_size, 1)
     gen = torch.Generator().manual_seed(seed)
 
     def batches(step):
@@ -107,8 +129,7 @@ def name_batches(vocab: Vocab, names, labels, batch_size: int = 64, seed: int = 
 @torch.no_grad()
 def predict_proba(model: NameClassifier, vocab: Vocab, names, batch_size: int = 1024) -> np.ndarray:
     """Class probabilities (B, n_classes) of ``names``; ValueError for unknown characters."""
-    if isinstance(names, str):
-        names = [names]
+    names, batch_size = _names(names, "predict_proba"), check_int("batch_size", batch_size, 1)
     chunks = []
     with evaluating(model):
         for start in range(0, len(names), batch_size):
@@ -117,9 +138,35 @@ def predict_proba(model: NameClassifier, vocab: Vocab, names, batch_size: int = 
     return np.concatenate(chunks)
 
 
+def _names(names, fn: str) -> list:
+    """``names`` as a non-empty list of str; one str is one name."""
+    names = [names] if isinstance(names, str) else list(names)
+    if not names:
+        raise ValueError(f"{fn}: expected names, a list of at least one str, got none")
+    bad = [k for k, name in enumerate(names) if not isinstance(name, str)]
+    if bad:
+        raise TypeError(f"{fn}: expected every name to be a str, got {names[bad[0]]!r} at index {bad[0]}")
+    return names
+
+
+def _classes(name: str, values, n_classes: int) -> np.ndarray:
+    """``values`` as a 1-D int array of classes in 0..n_classes - 1; else an error naming the first bad one."""
+    values = np.asarray(values.cpu() if isinstance(values, torch.Tensor) else values)
+    if not (np.issubdtype(values.dtype, np.integer) or values.size == 0):
+        raise TypeError(f"confusion_matrix: expected {name} to hold integer class indices, got dtype {values.dtype}")
+    if values.ndim != 1:
+        raise ValueError(f"confusion_matrix: expected {name} of shape (N,), got {values.shape}")
+    bad = np.flatnonzero((values < 0) | (values >= n_classes))
+    if bad.size:
+        raise ValueError(f"confusion_matrix: {name} holds class {values[bad[0]]} at position {bad[0]}, outside "
+                         f"0..{n_classes - 1} (n_classes = {n_classes})")
+    return values.astype(np.int64)
+
+
 def confusion_matrix(true, pred, n_classes: int) -> np.ndarray:
     """(C, C) counts: row = true class, column = predicted class."""
-    true, pred = np.asarray(true), np.asarray(pred)
+    n_classes = check_int("n_classes", n_classes, 1)
+    true, pred = (_classes(name, v, n_classes) for name, v in (("true", true), ("pred", pred)))
     if true.shape != pred.shape:
         raise ValueError(f"confusion_matrix: true {true.shape} and pred {pred.shape} differ in shape")
     cm = np.zeros((n_classes, n_classes), dtype=np.int64)

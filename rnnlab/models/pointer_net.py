@@ -26,7 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from rnnlab.checks import check_float, check_rank, check_shape, check_size
+from rnnlab.checks import check_batch, check_float_input, check_int, check_rank, check_shape, check_size, check_tensor
 from rnnlab.course.runtime import evaluating, on_model_device
 from rnnlab.data.vocab import IGNORE
 from rnnlab.decoding.beam import beam_search
@@ -60,7 +60,8 @@ class PointerAttention(AdditiveAttention):
 
     def forward(self, s: torch.Tensor, h: torch.Tensor, exclude: torch.Tensor | None = None):
         """s (B, H) query, h (B, N, H) keys, exclude (B, N) bool -> (alpha (B, N), e (B, N))."""
-        check_float("PointerAttention: query s", s)
+        check_float_input("PointerAttention: query s", s, self.W_s.weight.dtype, "(B, H)")
+        check_float_input("PointerAttention: keys h", h, self.W_h.weight.dtype, "(B, N, H)")
         check_rank("PointerAttention: query s", s, 2, "(B, H)")
         check_rank("PointerAttention: keys h", h, 3, "(B, N, H)")
         check_size("PointerAttention: query s", s, 1, self.query_size, "hidden size H")
@@ -103,6 +104,7 @@ class PointerNet(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int = 64, end: bool = False, mask_chosen: bool = True):
         super().__init__()
+        input_size, hidden_size = check_int("input_size", input_size, 1), check_int("hidden_size", hidden_size, 1)
         self.input_size, self.hidden_size, self.end, self.mask_chosen = input_size, hidden_size, end, mask_chosen
         self.embed = nn.Linear(input_size, hidden_size)
         self.encoder = LSTM(hidden_size, hidden_size, batch_first=True)
@@ -112,24 +114,34 @@ class PointerNet(nn.Module):
         self.end_embedding = nn.Parameter(torch.randn(hidden_size) * 0.1) if end else None
 
     def _check(self, x, targets=None, steps=None):
-        if not isinstance(x, torch.Tensor) or x.ndim != 3 or x.shape[-1] != self.input_size:
-            got = tuple(x.shape) if hasattr(x, "shape") else type(x).__name__
-            raise ValueError(f"PointerNet: expected x of shape (B, n, {self.input_size}), got {got}")
+        layout = f"(B, n, {self.input_size})"
+        check_float_input("PointerNet: x", x, self.embed.weight.dtype, layout)
+        if x.ndim != 3 or x.shape[-1] != self.input_size:
+            raise ValueError(f"PointerNet: expected x of shape {layout}, got {tuple(x.shape)}")
         if x.shape[0] == 0:
             raise ValueError(f"PointerNet: the batch is empty (x has shape {tuple(x.shape)}); expected B >= 1")
         if x.shape[1] == 0:
             raise ValueError(f"PointerNet: expected n >= 1 inputs per example, got shape {tuple(x.shape)}")
         N = x.shape[1] + int(self.end)
         if targets is not None:
+            check_tensor("PointerNet: targets", targets, "(B, S) int64 positions")
+            if targets.dtype != torch.int64:
+                raise TypeError(f"PointerNet: expected targets of dtype torch.int64 (positions of x), "
+                                f"got {targets.dtype}")
             if targets.ndim != 2 or targets.shape[0] != x.shape[0]:
                 raise ValueError(f"PointerNet: expected targets of shape (B, S) with B = {x.shape[0]} "
                                  f"(the batch of x), got {tuple(targets.shape)}")
-            if bool(((targets >= N) | ((targets < 0) & (targets != IGNORE))).any()):
-                raise ValueError(f"PointerNet: expected targets in 0..{N - 1} (or {IGNORE} = padding), "
-                                 f"got values in [{int(targets.min())}, {int(targets.max())}]")
+            if targets.shape[1] == 0:
+                raise ValueError(f"PointerNet: expected targets with S >= 1 steps, got shape {tuple(targets.shape)}")
+            bad = (targets >= N) | ((targets < 0) & (targets != IGNORE))
+            if bool(bad.any()):
+                where = tuple(int(i) for i in bad.nonzero()[0])
+                raise ValueError(f"PointerNet: targets hold position {int(targets[where])} at {where}, outside the "
+                                 f"N = {N} positions; expected targets in 0..{N - 1} (or {IGNORE} = padding)")
         if steps is not None:
             most = N if self.mask_chosen and not self.end else None
-            if not isinstance(steps, int) or steps < 1 or (most is not None and steps > most):
+            steps = check_int("steps", steps, None, fn="PointerNet")
+            if steps < 1 or (most is not None and steps > most):
                 limit = f"1 <= steps <= N = {most} (after N steps every position is chosen)" if most else "steps >= 1"
                 raise ValueError(f"PointerNet: expected {limit}, got steps = {steps!r}")
 
@@ -206,8 +218,7 @@ def pointer_beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, ste
     with log p = -inf. Width 1 is greedy decoding.
     """
     model._check(x, None, steps)
-    if not isinstance(beam_width, int) or isinstance(beam_width, bool) or beam_width < 1:
-        raise ValueError(f"pointer_beam_search: expected beam_width an int >= 1 (1 is greedy), got {beam_width!r}")
+    beam_width = check_int("beam_width", beam_width, 1, fn="pointer_beam_search", what="1 is greedy")
     with evaluating(model):
         return _beam_search(model, x, beam_width, steps)
 
@@ -219,25 +230,25 @@ def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int
     emb, keys, state = model.encode(x)
     pointers = torch.full((B, beam_width, S), IGNORE, dtype=torch.int64)
     log_probs = torch.full((B, beam_width), float("-inf"))
-    start = -1                                                # "token" of the first step: the go input
     for b in range(B):
         emb_b, keys_b = emb[b], keys[b:b + 1]
 
         def step(tokens, st):                                 # tokens (k,): the last pointers
-            h, c, chosen = st
+            h, c, chosen, started = st
             tokens = tokens.to(x.device)
             k = tokens.shape[0]
-            first = tokens < 0
+            first = ~started                                  # the first step reads the go input, not tokens
             inp = torch.where(first[:, None], model.go.expand(k, -1), emb_b[tokens.clamp(min=0)])
             chosen = chosen.clone()
             chosen[torch.arange(k, device=x.device)[~first], tokens[~first]] = True
             none_finished = torch.zeros(k, dtype=torch.bool, device=x.device)
             exclude = model.excluded(chosen, none_finished) if model.mask_chosen else None
             log_alpha, (h, c) = model.step(inp, (h, c), keys_b.expand(k, -1, -1), exclude)
-            return log_alpha, (h, c, chosen)
+            return log_alpha, (h, c, chosen, torch.ones_like(started))
 
-        st0 = (state[0][b:b + 1], state[1][b:b + 1], torch.zeros(1, N, dtype=torch.bool, device=x.device))
-        hyps = beam_search(step, st0, bos=start, eos=N - 1 if model.end else N, beam_width=beam_width,
+        st0 = (state[0][b:b + 1], state[1][b:b + 1], torch.zeros(1, N, dtype=torch.bool, device=x.device),
+               torch.zeros(1, dtype=torch.bool, device=x.device))
+        hyps = beam_search(step, st0, bos=0, eos=N - 1 if model.end else None, beam_width=beam_width,
                            max_len=S)
         hyps = [hy for hy in hyps if hy.logprob > float("-inf")]
         hyps.sort(key=lambda hy: hy.logprob, reverse=True)
@@ -249,7 +260,7 @@ def _beam_search(model: PointerNet, x: torch.Tensor, beam_width: int, steps: int
 
 def pointer_loss(model: PointerNet, batch) -> torch.Tensor:
     """Cross-entropy of the true positions under teacher forcing; ``batch = (x, y)``, IGNORE skipped."""
-    x, y = batch
+    x, y = check_batch("pointer_loss", batch, ("x", "y"))
     out = model(x, targets=y)
     N = out.log_probs.shape[-1]
     return F.nll_loss(out.log_probs.reshape(-1, N), y.reshape(-1), ignore_index=IGNORE)
@@ -257,7 +268,10 @@ def pointer_loss(model: PointerNet, batch) -> torch.Tensor:
 
 def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """(B,) bool: every non-IGNORE target position equals the prediction (pointers (B, S' >= S))."""
-    if pointers.shape[0] != targets.shape[0] or pointers.shape[1] < targets.shape[1]:
+    check_tensor("exact_match: pointers", pointers, "(B, S')")
+    check_tensor("exact_match: targets", targets, "(B, S)")
+    if pointers.ndim != 2 or targets.ndim != 2 or pointers.shape[0] != targets.shape[0] \
+            or pointers.shape[1] < targets.shape[1]:
         raise ValueError(f"exact_match: expected pointers (B, S' >= S) for targets (B, S) = {tuple(targets.shape)}, "
                          f"got {tuple(pointers.shape)}")
     p = pointers[:, :targets.shape[1]]
@@ -268,6 +282,7 @@ def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def evaluate(model: PointerNet, x: torch.Tensor, y: torch.Tensor) -> dict:
     """Greedy decoding: exact-match rate and the share of target positions right (``x``, ``y`` a batch)."""
+    model._check(x, y)
     with evaluating(model):
         out = model(x)
     p = out.pointers[:, :y.shape[1]]
@@ -278,5 +293,8 @@ def evaluate(model: PointerNet, x: torch.Tensor, y: torch.Tensor) -> dict:
 
 def is_permutation(pointers: torch.Tensor) -> torch.Tensor:
     """(B,) bool: each row of ``pointers`` (B, n) is a permutation of 0..n-1."""
+    check_tensor("is_permutation: pointers", pointers, "(B, n)")
+    if pointers.ndim != 2:
+        raise ValueError(f"is_permutation: expected pointers (B, n), got shape {tuple(pointers.shape)}")
     n = pointers.shape[1]
     return (torch.sort(pointers, 1).values == torch.arange(n, device=pointers.device)).all(1)

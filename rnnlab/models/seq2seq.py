@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnlab.checks import check_ids, check_lengths
+from rnnlab.checks import check_batch, check_ids, check_int, check_lengths, check_number
 from rnnlab.course.runtime import evaluating, on_model_device
 from rnnlab.data.vocab import BOS, EOS, PAD, valid_mask
 from rnnlab.nn.gru_cell import GRUCell
@@ -42,6 +42,24 @@ CELLS = {"gru": (GRU, GRUCell), "lstm": (LSTM, LSTMCell)}
 def _check_cell(cell: str) -> None:
     if cell not in CELLS:
         raise ValueError(f"cell: expected one of {tuple(CELLS)}, got {cell!r}")
+
+
+#: What a vocabulary needs at least: a source PAD and one token; a target PAD, BOS, EOS and one token.
+SRC_VOCAB_NAME = "src_vocab (PAD and at least one token)"
+TGT_VOCAB_NAME = "tgt_vocab (PAD, BOS, EOS and at least one token)"
+
+
+def _check_sizes(vocab_name: str, vocab_size, least: int, embed, hidden) -> tuple:
+    """The sizes of an encoder or a decoder, checked: (vocab_size, embed, hidden) as ints."""
+    return (check_int(vocab_name, vocab_size, least), check_int("embed", embed, 1), check_int("hidden", hidden, 1))
+
+
+def check_targets(name: str, tgt, vocab_size: int) -> None:
+    """Whole targets ``tgt`` (B, T) = BOS y_1 .. EOS, PAD after: ids of the vocabulary, T >= 2."""
+    check_ids(name, tgt, vocab_size, "(B, T)")
+    if tgt.shape[1] < 2:
+        raise ValueError(f"{name}: expected at least 2 positions (BOS, then at least one target token) (B, T), "
+                         f"got shape {tuple(tgt.shape)}: no target to predict")
 
 
 @dataclass
@@ -71,6 +89,8 @@ class Encoder(nn.Module):
     def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru"):
         super().__init__()
         _check_cell(cell)
+        vocab_size, embed, hidden = _check_sizes(SRC_VOCAB_NAME.replace("src_vocab", "vocab_size"), vocab_size, 2,
+                                                 embed, hidden)
         self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
         self.rnn = CELLS[cell][0](embed, hidden, batch_first=True)
 
@@ -91,6 +111,9 @@ class Decoder(nn.Module):
     def __init__(self, vocab_size: int, embed: int = 32, hidden: int = 128, cell: str = "gru"):
         super().__init__()
         _check_cell(cell)
+        vocab_size, embed, hidden = _check_sizes(TGT_VOCAB_NAME.replace("tgt_vocab", "vocab_size"), vocab_size, 4,
+                                                 embed, hidden)
+        self.cell_name = cell
         self.embed = nn.Embedding(vocab_size, embed, padding_idx=PAD)
         self.cell = CELLS[cell][1](embed + hidden, hidden)
         self.out = nn.Linear(hidden, vocab_size)  # W_hy, b_y
@@ -107,6 +130,11 @@ class Seq2Seq(nn.Module):
     def __init__(self, src_vocab: int, tgt_vocab: int, embed: int = 32, hidden: int = 128, cell: str = "gru",
                  decoder: Decoder | None = None):
         super().__init__()
+        _check_cell(cell)
+        src_vocab, _, hidden = _check_sizes(SRC_VOCAB_NAME, src_vocab, 2, embed, hidden)
+        tgt_vocab = check_int(TGT_VOCAB_NAME, tgt_vocab, 4)
+        if decoder is not None:
+            _check_decoder(decoder, tgt_vocab, hidden, cell)
         self.encoder = Encoder(src_vocab, embed, hidden, cell)
         self.decoder = decoder if decoder is not None else Decoder(tgt_vocab, embed, hidden, cell)
 
@@ -116,10 +144,10 @@ class Seq2Seq(nn.Module):
         teacher_forcing: probability of feeding the true y_{t-1} at each step (per example);
         1.0 is teacher forcing, 0.0 free running (the model's own arg-max, no gradient through it).
         """
-        if not 0.0 <= teacher_forcing <= 1.0:
-            raise ValueError(f"teacher_forcing: expected a probability in [0, 1], got {teacher_forcing!r}")
+        teacher_forcing = check_number("teacher_forcing (a probability)", teacher_forcing, 0.0, 1.0)
         check_ids("tgt_in", tgt_in, self.decoder.embed.num_embeddings, "(B, T)")
         memory, state = self.encoder(src, lengths)
+        _check_same_batch(tgt_in, src)
         y_prev, logits = tgt_in[:, 0], []
         for t in range(tgt_in.shape[1]):
             if t > 0:
@@ -136,15 +164,40 @@ class Seq2Seq(nn.Module):
         return torch.stack(logits, 1)
 
 
+def _check_same_batch(tgt_in, src) -> None:
+    """tgt_in (B, T) holds the targets of src's B sequences."""
+    if tgt_in.shape[0] != src.shape[0]:
+        raise ValueError(f"tgt_in: expected batch size B = {src.shape[0]} (src's), got {tgt_in.shape[0]} "
+                         f"(shape {tuple(tgt_in.shape)}); src, lengths and tgt_in hold the same sequences")
+
+
+def _check_decoder(decoder, tgt_vocab: int, hidden: int, cell: str) -> None:
+    """A decoder handed to :class:`Seq2Seq` must fit its encoder: the same cell, hidden size and vocabulary."""
+    if not isinstance(decoder, Decoder):
+        raise TypeError(f"decoder: expected a rnnlab.models.seq2seq.Decoder (e.g. BahdanauDecoder(tgt_vocab, embed, "
+                        f"hidden)), got {type(decoder).__name__}")
+    if decoder.cell.hidden_size != hidden:
+        raise ValueError(f"decoder: its hidden size {decoder.cell.hidden_size} differs from the encoder's hidden = "
+                         f"{hidden}; the decoder starts from the encoder's final state, so build both with one size")
+    if decoder.cell_name != cell:
+        raise ValueError(f"decoder: its cell is {decoder.cell_name!r}, the encoder's is cell = {cell!r}; the decoder "
+                         f"starts from the encoder's final state, so build both with one cell")
+    if decoder.embed.num_embeddings != tgt_vocab:
+        raise ValueError(f"decoder: it writes {decoder.embed.num_embeddings} tokens, expected tgt_vocab = {tgt_vocab}")
+
+
 def seq2seq_loss(model: Seq2Seq, batch, teacher_forcing: float = 1.0, generator=None) -> torch.Tensor:
     """Mean cross-entropy over the non-PAD target tokens of ``(src, lengths, tgt)``, tgt = BOS .. EOS."""
-    src, lengths, tgt = batch
+    src, lengths, tgt = check_batch("seq2seq_loss", batch, ("src", "lengths", "tgt"))
+    check_targets("tgt", tgt, model.decoder.embed.num_embeddings)
     logits = model(src, lengths, tgt[:, :-1], teacher_forcing, generator)  # (B, T, V)
     return F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=PAD)
 
 
 def inverse_sigmoid(step: int, k: float) -> float:
     """Bengio et al.'s (2015) decay of the teacher-forcing probability: k / (k + exp(step / k))."""
+    step = check_number("step", step, 0)
+    k = check_number("k", k, above=0, what="the decay's time scale, in steps")
     return k / (k + math.exp(min(step / k, 700.0)))
 
 
@@ -152,6 +205,7 @@ def inverse_sigmoid(step: int, k: float) -> float:
 @torch.no_grad()
 def sequence_logprob(model: Seq2Seq, src, lengths, tgt) -> torch.Tensor:
     """log p(y | x) (B,) of whole targets ``tgt`` (B, T) = BOS y_1 .. EOS, PAD after (teacher forced)."""
+    check_targets("tgt", tgt, model.decoder.embed.num_embeddings)
     with evaluating(model):
         logp = model(src, lengths, tgt[:, :-1]).log_softmax(-1)  # (B, T-1, V)
     picked = logp.gather(2, tgt[:, 1:, None])[..., 0]

@@ -23,11 +23,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.checks import check_ids
+from rnnlab.checks import check_ids, check_int, check_shape, check_tensor
 from rnnlab.course.runtime import evaluating
 from rnnlab.experiments.speed import MemoryMeter, rss_bytes, tensor_bytes
-from rnnlab.models.char_lm import CharLSTM, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
-from rnnlab.nn.mingru import MinGRU
+from rnnlab.models.char_lm import CharLSTM, _check_targets, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
+from rnnlab.nn.mingru import MODES, MinGRU
 
 
 class LSTMLM(CharLSTM):
@@ -37,6 +37,7 @@ class LSTMLM(CharLSTM):
     """
 
     def initial_state(self, batch_size: int, device=None):
+        batch_size = check_int("batch_size", batch_size, 1)
         device = device if device is not None else self.head.weight.device
         zeros = torch.zeros(self.num_layers, batch_size, self.hidden_size, device=device, dtype=self.head.weight.dtype)
         return zeros, zeros.clone()
@@ -61,8 +62,12 @@ class MinGRULM(nn.Module):
     def __init__(self, vocab_size: int, d_model: int = 64, num_layers: int = 1, hidden_size: int | None = None,
                  mode: str = "parallel"):
         super().__init__()
+        vocab_size = check_int("vocab_size (a language model chooses among at least 2 tokens)", vocab_size, 2)
+        d_model, num_layers = check_int("d_model", d_model, 1), check_int("num_layers", num_layers, 1)
+        if mode not in MODES:
+            raise ValueError(f"mode: expected one of {MODES}, got {mode!r}")
         self.vocab_size, self.d_model, self.num_layers = vocab_size, d_model, num_layers
-        self.hidden_size = hidden_size or 2 * d_model
+        self.hidden_size = 2 * d_model if hidden_size is None else check_int("hidden_size", hidden_size, 1)
         self.mode = mode
         self.embed = nn.Embedding(vocab_size, d_model)
         self.norms = nn.ModuleList(nn.LayerNorm(d_model) for _ in range(num_layers))
@@ -75,6 +80,8 @@ class MinGRULM(nn.Module):
     def forward(self, x: torch.Tensor, state=None):
         """x (B, T) ids; state h (L, B, H) or None -> logits (B, T, V), h_T (L, B, H)."""
         check_ids("x", x, self.vocab_size, "(B, T)")
+        if state is not None:
+            self._check_state(state, x.shape[0])
         z = self.embed(x)  # (B, T, d)
         finals = []
         for k, (norm, cell, out) in enumerate(zip(self.norms, self.cells, self.outs)):
@@ -83,13 +90,22 @@ class MinGRULM(nn.Module):
             finals.append(h_T)
         return self.head(self.norm(z)), torch.stack(finals)
 
+    def _check_state(self, state, B: int) -> None:
+        """state h (L, B, H): what initial_state(B) or the previous call returned."""
+        check_tensor("state", state, "h (L, B, H); initial_state(B) makes one")
+        check_shape("state", state, (self.num_layers, B, self.hidden_size), "h (L, B, H) for x's B sequences")
+
     def initial_state(self, batch_size: int, device=None):
+        batch_size = check_int("batch_size", batch_size, 1)
         device = device if device is not None else self.head.weight.device
         return torch.zeros(self.num_layers, batch_size, self.hidden_size, device=device, dtype=self.head.weight.dtype)
 
     def step(self, x_t: torch.Tensor, state):
         """x_t (B,) ids, state h (L, B, H) -> logits (B, V), new h (L, B, H)."""
         check_ids("x_t", x_t, self.vocab_size, "(B,)")
+        if state is None:
+            raise TypeError("state: expected h (L, B, H) from initial_state(B) or the previous step, got None")
+        self._check_state(state, x_t.shape[0])
         z = self.embed(x_t)  # (B, d)
         new = []
         for k, (norm, cell, out) in enumerate(zip(self.norms, self.cells, self.outs)):
@@ -100,6 +116,7 @@ class MinGRULM(nn.Module):
 
     def tbptt_loss(self, x, y, reset: bool = False):
         """As ``CharLSTM.tbptt_loss``: start from the carried (detached) state, store the new one."""
+        _check_targets(self, x, y)
         state = None if reset or self.carry is None or self.carry.shape[1] != x.shape[0] else self.carry
         logits, h = self(x, state)
         self.carry = h.detach()
@@ -112,14 +129,29 @@ class MinGRULM(nn.Module):
         self.carry = state["carry"] if state else None
 
 
+def _counts(**counts) -> None:
+    """Every count an int >= 0 (the bytes per number >= 1): sizes, not floats."""
+    for name, value in counts.items():
+        check_int(name, value, 1 if name == "bytes_per_number" else 0)
+
+
 def kv_cache_bytes(layers: int, d_model: int, tokens: int, batch: int = 1, bytes_per_number: int = 2) -> int:
     """Bytes of a transformer's KV cache: keys and values, every layer, every token: 2 L B n d."""
+    _counts(layers=layers, d_model=d_model, tokens=tokens, batch=batch, bytes_per_number=bytes_per_number)
     return 2 * layers * batch * tokens * d_model * bytes_per_number
 
 
 def lstm_state_bytes(layers: int, hidden: int, batch: int = 1, bytes_per_number: int = 2) -> int:
     """Bytes of an LSTM's state (h, c) per layer: 2 L B H, whatever the length."""
+    _counts(layers=layers, hidden=hidden, batch=batch, bytes_per_number=bytes_per_number)
     return 2 * layers * batch * hidden * bytes_per_number
+
+
+def _check_generation(model, steps, batch_size, first_token) -> None:
+    """steps and batch_size ints >= 1, first_token an id of the model's vocabulary."""
+    check_int("steps", steps, 1, fn="memory_vs_length")
+    check_int("batch_size", batch_size, 1)
+    check_int("first_token", first_token, 0, model.vocab_size - 1, fn="memory_vs_length", what="a token id")
 
 
 def memory_vs_length(model, steps: int, batch_size: int = 1, device=None, first_token: int = 0,
@@ -136,8 +168,7 @@ def memory_vs_length(model, steps: int, batch_size: int = 1, device=None, first_
     Measured by :class:`rnnlab.experiments.speed.MemoryMeter` on the model's device (CPU: every tensor the
     ops allocate; CUDA: the allocator's statistics).
     """
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"memory_vs_length: expected steps to be an int >= 1, got {steps!r}")
+    _check_generation(model, steps, batch_size, first_token)
     device = torch.device(device) if device is not None else next(model.parameters()).device
     out = {"length": [], "state_bytes": [], "peak_bytes": [], **({"rss_bytes": []} if rss else {})}
     x_t = torch.full((batch_size,), first_token, dtype=torch.int64, device=device)
@@ -163,6 +194,7 @@ def make_train_step(model, batch_size: int, seq_len: int, device=None, autocast_
     gradients are cleared after each call. ``autocast_dtype`` (e.g. torch.bfloat16) runs the
     forward under ``torch.autocast``. Time it and divide B * T by the time for tokens per second.
     """
+    batch_size, seq_len = check_int("batch_size", batch_size, 1), check_int("seq_len", seq_len, 1)
     device = torch.device(device) if device is not None else next(model.parameters()).device
     gen = torch.Generator().manual_seed(seed)
     x = torch.randint(0, model.vocab_size, (batch_size, seq_len), generator=gen).to(device)

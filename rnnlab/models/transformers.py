@@ -49,7 +49,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.checks import check_ids, check_lengths
+from rnnlab.checks import check_ids, check_int, check_lengths
 from rnnlab.course.runtime import evaluating
 from rnnlab.data.vocab import PAD, valid_mask
 from rnnlab.models.seq2seq import Memory
@@ -72,8 +72,7 @@ class AddPositions(nn.Module):
         super().__init__()
         if kind not in POSITIONS:
             raise ValueError(f"positions: expected one of {POSITIONS}, got {kind!r}")
-        if not isinstance(max_len, int) or max_len < 1:
-            raise ValueError(f"max_len: expected an int >= 1 (the longest sequence), got {max_len!r}")
+        max_len = check_int("max_len", max_len, 1, what="the longest sequence")
         self.kind, self.max_len = kind, max_len
         if kind == "sinusoidal":
             self.register_buffer("pe", sinusoidal_positions(max_len, d_model), persistent=False)  # (max_len, d)
@@ -96,15 +95,20 @@ class AddPositions(nn.Module):
 
 
 def _build_trunk(module: nn.Module, layer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
-                 max_len, positions, norm_first, padding_idx=None) -> None:
+                 max_len, positions, norm_first, padding_idx=None, vocab_name="vocab_size", least_vocab=2) -> None:
     """Give ``module`` what every transformer here starts with, in this order (the order of their
     random initialisation): ``embed`` (V, d), ``positions``, ``layers`` (``num_layers`` of ``layer``)
     and the final ``norm`` (pre-norm; post-norm normalises inside each layer)."""
+    vocab_size = check_int(vocab_name, vocab_size, least_vocab)
+    d_model, nhead = check_int("d_model", d_model, 1), check_int("nhead", nhead, 1)
+    dim_feedforward = check_int("dim_feedforward", dim_feedforward, 1)
+    if d_model % nhead:
+        raise ValueError(f"d_model: expected d_model divisible by nhead (each head gets d_model / nhead numbers), "
+                         f"got d_model = {d_model}, nhead = {nhead}")
     module.vocab_size, module.max_len = vocab_size, max_len
     module.embed = nn.Embedding(vocab_size, d_model, padding_idx=padding_idx)
     module.positions = AddPositions(positions, max_len, d_model)
-    if not isinstance(num_layers, int) or num_layers < 1:
-        raise ValueError(f"num_layers: expected an int >= 1, got {num_layers!r}")
+    num_layers = check_int("num_layers", num_layers, 1)
     module.layers = nn.ModuleList(layer(d_model, nhead, dim_feedforward=dim_feedforward, dropout=dropout,
                                         batch_first=True, norm_first=norm_first) for _ in range(num_layers))
     module.norm = nn.LayerNorm(d_model) if norm_first else nn.Identity()
@@ -124,7 +128,8 @@ class TransformerEncoder(nn.Module):
                  max_len=64, positions="sinusoidal", norm_first=True):
         super().__init__()
         _build_trunk(self, TransformerEncoderLayer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
-                     max_len, positions, norm_first, padding_idx=PAD)
+                     max_len, positions, norm_first, padding_idx=PAD,
+                     vocab_name="vocab_size (PAD and at least one token)")
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
         check_ids("src", ids, self.vocab_size, "(B, S)", self.max_len)
@@ -151,7 +156,8 @@ class TransformerDecoder(nn.Module):
                  max_len=64, positions="sinusoidal", norm_first=True):
         super().__init__()
         _build_trunk(self, TransformerDecoderLayer, vocab_size, d_model, nhead, num_layers, dim_feedforward, dropout,
-                     max_len, positions, norm_first, padding_idx=PAD)
+                     max_len, positions, norm_first, padding_idx=PAD,
+                     vocab_name="vocab_size (PAD, BOS, EOS and at least one token)", least_vocab=4)
         self.out = nn.Linear(d_model, vocab_size)  # W_hy, b_y
 
     def forward(self, tgt_in: torch.Tensor, memory: Memory) -> torch.Tensor:
@@ -183,6 +189,8 @@ class TransformerSeq2Seq(nn.Module):
     def __init__(self, src_vocab, tgt_vocab, d_model=64, nhead=4, num_layers=2, dim_feedforward=128,
                  dropout=0.0, max_len=64, positions="sinusoidal", norm_first=True):
         super().__init__()
+        check_int("src_vocab (PAD and at least one token)", src_vocab, 2)
+        check_int("tgt_vocab (PAD, BOS, EOS and at least one token)", tgt_vocab, 4)
         kw = dict(d_model=d_model, nhead=nhead, num_layers=num_layers, dim_feedforward=dim_feedforward,
                   dropout=dropout, max_len=max_len, positions=positions, norm_first=norm_first)
         self.encoder = TransformerEncoder(src_vocab, **kw)
@@ -250,8 +258,7 @@ class TransformerLM(nn.Module):
 
     def initial_state(self, batch_size: int, device=None) -> KVCache:
         """An empty cache for ``batch_size`` sequences: ids (B, 0), L pairs (K, V) of (B, nhead, 0, d_model / nhead)."""
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size: expected an int >= 1, got {batch_size!r}")
+        batch_size = check_int("batch_size", batch_size, 1)
         w = self.head.weight
         device = w.device if device is None else device
         attn = self.layers[0].self_attn
@@ -305,6 +312,8 @@ class TransformerLM(nn.Module):
 
     def loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of predicting y (B, T) from x (B, T), each window read on its own."""
+        check_ids("x", x, self.vocab_size, "(B, T)", self.max_len)
+        check_ids("y", y, self.vocab_size, "(B, T)")
         if y.shape != x.shape:
             raise ValueError(f"y: expected the targets' shape to be x's {tuple(x.shape)}, got {tuple(y.shape)}")
         logits, _ = self(x)

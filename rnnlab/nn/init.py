@@ -20,9 +20,9 @@ from torch import nn
 
 from rnnlab.nn.cell import RecurrentCell
 from rnnlab.nn.lstm_cell import LSTMCell
-from rnnlab.nn.recurrent import LSTM
+from rnnlab.nn.recurrent import LSTM, Recurrent
 
-_RECURRENT = (RecurrentCell, nn.RNNBase, nn.RNNCellBase)
+_RECURRENT = (RecurrentCell, Recurrent, nn.RNNBase, nn.RNNCellBase)  # a layer owns its cells' parameters
 _LSTMS = (LSTMCell, LSTM, nn.LSTM, nn.LSTMCell)
 
 

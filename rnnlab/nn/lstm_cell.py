@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import torch
 
+from rnnlab.checks import check_bool
 from rnnlab.nn.cell import RecurrentCell
 from rnnlab.nn.lstm_scan import lstm_scan
 
@@ -23,8 +24,8 @@ class LSTMCell(RecurrentCell):
 
     x (B, D) or (D,); h, c (B, H) or (H,), zeros when hx is None.
     ``fused`` (keyword-only, default True): when a layer runs this cell over a sequence,
-    use ``lstm_scan`` (hand-written backward, faster, first derivatives only);
-    ``fused=False`` runs ``step`` under autograd instead (supports double backward).
+    use ``lstm_scan`` (hand-written backward, faster; double backward, forward-mode AD and
+    torch.func work too, at autograd's speed); ``fused=False`` runs ``step`` under autograd.
     """
 
     num_gates = 4
@@ -32,7 +33,7 @@ class LSTMCell(RecurrentCell):
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, *, fused=True):
         super().__init__(input_size, hidden_size, bias, device, dtype)
-        self.fused = fused
+        self.fused = check_bool("fused", fused)
 
     def gates(self, xp_t: torch.Tensor, state: tuple) -> tuple:
         """The gates (i, f, g, o), each (n, H), for xp_t (n, 4H) = W_ih x_t + b_ih + b_hh and
@@ -49,8 +50,15 @@ class LSTMCell(RecurrentCell):
         return h, c
 
     def scan(self, xp, state, batch_sizes):
-        """As ``RecurrentCell.scan``; with ``fused`` the loop and its backward are hand-written."""
-        if not self.fused:
+        """As ``RecurrentCell.scan``; with ``fused`` the loop and its backward are hand-written.
+
+        Any derivative torch.nn.LSTM has, this has too: ``lstm_scan`` recomputes under
+        autograd for a double backward and hands torch.func transforms and forward-mode AD
+        to the plain loop. A subclass that rewrites ``step`` or ``gates`` runs its own
+        step (the fused loop knows only the equations above).
+        """
+        own_step = type(self).step is not LSTMCell.step or type(self).gates is not LSTMCell.gates
+        if not self.fused or own_step:
             return super().scan(xp, state, batch_sizes)
         y, h, c = lstm_scan(xp, state[0], state[1], self.weight_hh, batch_sizes)
         return y, (h, c)

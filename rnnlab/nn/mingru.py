@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnlab.checks import check_float, check_nonempty, check_rank, check_shape, check_size
+from rnnlab.checks import check_float, check_int, check_nonempty, check_rank, check_shape, check_size
 
 MODES = ("parallel", "sequential")
 
@@ -87,9 +87,9 @@ class _MinRNN(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{type(self).__name__}: expected {name} to be an int >= 1, got {value!r}")
+        fn = type(self).__name__
+        input_size = check_int("input_size", input_size, 1, fn=fn)
+        hidden_size = check_int("hidden_size", hidden_size, 1, fn=fn)
         self.input_size, self.hidden_size = input_size, hidden_size
         self.linear = nn.Linear(input_size, self.num_gates * hidden_size, bias=bias, device=device, dtype=dtype)
 

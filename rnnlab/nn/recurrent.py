@@ -13,9 +13,19 @@ batch_sizes = [B] * T, so padded and packed input take the same path:
 
 The reverse direction reverses each sequence within its own length (a fixed permutation
 of the rows, ``reversal_index``), runs forwards, and permutes the outputs back.
+
+Parameters are torch.nn's, by name and order, so that ``state_dict``/``load_state_dict`` go
+from torch.nn to rnnlab and back. For layer l and direction suffix "" or "_reverse":
+
+    weight_ih_l{l}{suffix} (G*H, D_l)   weight_hh_l{l}{suffix} (G*H, H)   bias_ih_l{l}{suffix}, bias_hh_l{l}{suffix} (G*H,)
+
+with D_0 = input_size and D_l = num_directions * H above. The layer owns them; its cells
+(``cells[l * num_directions + direction]``, plain RNNCell/LSTMCell/GRUCell) compute with
+the very same tensors under their own names (weight_ih, ...).
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import torch
@@ -23,10 +33,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence
 
-from rnnlab.checks import check_float, check_nonempty, check_rank, check_shape, check_size
+from rnnlab.checks import (check_bool, check_float, check_gru_convention, check_int, check_nonempty, check_number,
+                           check_rank, check_same_dtype, check_size, check_tensor)
+from rnnlab.nn.cell import check_state
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.lstm_cell import LSTMCell
-from rnnlab.nn.rnn_cell import RNNCell
+from rnnlab.nn.rnn_cell import RNNCell, check_nonlinearity
 
 
 def reversal_index(batch_sizes: torch.Tensor) -> torch.Tensor:
@@ -47,40 +59,113 @@ def reversal_index(batch_sizes: torch.Tensor) -> torch.Tensor:
     return index
 
 
+@contextlib.contextmanager
+def _plain_loops(cells):
+    """Run LSTM cells with their plain autograd loop: for a batch of no sequences, which torch
+    accepts (empty outputs) and the fused loop (``lstm_scan``, at least one sequence) does not."""
+    fused = [getattr(cell, "fused", None) for cell in cells]  # None: not an LSTM cell
+    for cell, f in zip(cells, fused):
+        if f is not None:
+            cell.fused = False
+    try:
+        yield
+    finally:
+        for cell, f in zip(cells, fused):
+            if f is not None:
+                cell.fused = f
+
+
 class Recurrent(nn.Module):
-    """Base of ``RNN``, ``LSTM``, ``GRU``: a stack of cells, ``cells[layer * dirs + dir]``."""
+    """Base of ``RNN``, ``LSTM``, ``GRU``: a stack of cells, ``cells[layer * dirs + dir]``.
+
+    Holds torch's parameters (module docstring); ``all_weights``, ``flatten_parameters()``
+    and ``reset_parameters()`` as torch.nn.RNNBase. Arguments are checked as torch checks
+    them, and more: sizes are ints, flags are bools (a truthy "False" is refused).
+    """
 
     cell_class: type = None
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, device=None, dtype=None, **cell_kwargs):
         super().__init__()
-        if not (isinstance(num_layers, int) and num_layers >= 1):
-            raise ValueError(f"num_layers: expected an int >= 1, got {num_layers!r}")
-        if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"dropout: expected a probability in [0, 1], got {dropout}")
-        if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout acts between recurrent layers (not after the last), so a "
-                          f"non-zero dropout expects num_layers > 1, got dropout={dropout} "
-                          f"and num_layers={num_layers}")
+        input_size, hidden_size = check_int("input_size", input_size, 1), check_int("hidden_size", hidden_size, 1)
+        num_layers = check_int("num_layers", num_layers, 1)
+        bias, batch_first = check_bool("bias", bias), check_bool("batch_first", batch_first)
+        bidirectional = check_bool("bidirectional", bidirectional)
+        check_number("dropout", dropout, 0, 1, what="the probability of zeroing an element")
+        if dropout > 0 and num_layers == 1:  # torch's warning, word for word
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=3)
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional = bidirectional
         self.num_directions = 2 if bidirectional else 1
-        self.cells = nn.ModuleList(
-            self.cell_class(input_size if layer == 0 else hidden_size * self.num_directions,
-                            hidden_size, bias, device=device, dtype=dtype, **cell_kwargs)
-            for layer in range(num_layers) for _ in range(self.num_directions)
-        )
+        cells, self._all_weights = [], []  # _all_weights: torch's names, one list per cell
+        for layer in range(num_layers):
+            for direction in range(self.num_directions):
+                cell = self.cell_class(input_size if layer == 0 else hidden_size * self.num_directions,
+                                       hidden_size, bias, device=device, dtype=dtype, **cell_kwargs)
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                names = [name + suffix for name in cell.parameter_names]
+                for name, cell_name in zip(names, cell.parameter_names):
+                    self.register_parameter(name, getattr(cell, cell_name))  # one tensor, two names
+                self._all_weights.append(names)
+                cells.append(cell)
+        # A tuple, not a ModuleList: the cells are not submodules, so each parameter is counted
+        # (state_dict, named_parameters, the optimiser) once, under torch's name.
+        self._cells = tuple(cells)
+
+    @property
+    def cells(self) -> tuple:
+        """The cells, ``cells[layer * num_directions + direction]``, each an RNNCell/LSTMCell/GRUCell.
+
+        The layer's parameters are the ones that count: ``load_state_dict(..., assign=True)``,
+        ``.to()``, ``torch.func.functional_call`` or a parametrization may replace them, so each
+        read of ``cells`` first points every cell at the layer's current tensors.
+        """
+        for cell, names in zip(self._cells, self._all_weights):
+            for cell_name, name in zip(cell.parameter_names, names):
+                cell._parameters[cell_name] = getattr(self, name)
+        return self._cells
+
+    @property
+    def all_weights(self) -> list:
+        """As torch: one list per layer and direction, [weight_ih, weight_hh(, bias_ih, bias_hh)]."""
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    def flatten_parameters(self) -> None:
+        """A no-op, kept so that torch.nn code runs: torch packs its weights into one buffer for
+        cuDNN; rnnlab's loops read them where they are."""
+
+    def reset_parameters(self) -> None:
+        """torch's default: every parameter uniform in [-1/sqrt(H), 1/sqrt(H)], in torch's order."""
+        for cell in self.cells:
+            cell.reset_parameters()
 
     def extra_repr(self) -> str:
-        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, bias={self.bias}, "
-                f"batch_first={self.batch_first}, dropout={self.dropout}, bidirectional={self.bidirectional}")
+        s = f"{self.input_size}, {self.hidden_size}"  # then what differs from the defaults, as torch
+        for name, default in (("num_layers", 1), ("bias", True), ("batch_first", False), ("dropout", 0.0),
+                              ("bidirectional", False), ("nonlinearity", "tanh"), ("convention", "torch")):
+            if getattr(self, name, default) != default:
+                s += f", {name}={getattr(self, name)!r}"
+        return s
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Checkpoints saved before the layers took torch's names key the weights by cell,
+        # "cells.{k}.weight_ih"; read them under the new names (torch.nn cannot load them).
+        for k, names in enumerate(self._all_weights):
+            for name, cell_name in zip(names, self._cells[k].parameter_names):
+                old = f"{prefix}cells.{k}.{cell_name}"
+                if old in state_dict and prefix + name not in state_dict:
+                    state_dict[prefix + name] = state_dict.pop(old)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, input, hx=None):
         """As ``torch.nn.RNN/LSTM/GRU``.
 
-        input: (T, B, D), (B, T, D) with batch_first, unbatched (T, D), or a PackedSequence.
+        input: (T, B, D), (B, T, D) with batch_first, unbatched (T, D), or a PackedSequence;
+               of the weights' dtype; B = 0 is allowed (empty outputs), T = 0 is not.
         hx:    (L*dirs, B, H), unbatched (L*dirs, H), zeros when None (LSTM: tuple (h0, c0));
                for a PackedSequence, B in the original (unsorted) batch order.
         Returns (output, h_n) (LSTM: (output, (h_n, c_n))) with output (T, B, dirs*H)
@@ -88,17 +173,19 @@ class Recurrent(nn.Module):
         h_n, c_n shaped like hx: each sequence's state after its own last step.
         """
         data, batch_sizes, unbatched, layout = self._to_packed_rows(input)
-        state = self._initial_state(hx, data, int(batch_sizes[0]), unbatched, layout)
+        B = int(batch_sizes[0])
+        state = self._initial_state(hx, data, B, unbatched, layout)
         sorted_indices = input.sorted_indices if layout == "packed" else None
         if sorted_indices is not None:  # states follow the sequences into sorted order
             state = tuple(s.index_select(1, sorted_indices) for s in state)
-        data, final = self._run_layers(data, batch_sizes, state)  # (N, dirs*H), tuple of (L*dirs, B, H)
+        with _plain_loops(self.cells) if B == 0 else contextlib.nullcontext():
+            data, final = self._run_layers(data, batch_sizes, state)  # (N, dirs*H), tuple of (L*dirs, B, H)
         if layout == "packed":
             if input.unsorted_indices is not None:
                 final = tuple(s.index_select(1, input.unsorted_indices) for s in final)
             output = PackedSequence(data, batch_sizes, input.sorted_indices, input.unsorted_indices)
         else:
-            output = data.view(len(batch_sizes), -1, data.shape[-1])  # (T, B, dirs*H)
+            output = data.view(len(batch_sizes), B, data.shape[-1])  # (T, B, dirs*H)
             output = output.squeeze(1) if unbatched else output.transpose(0, 1) if self.batch_first else output
             final = tuple(s.squeeze(1) for s in final) if unbatched else final
         return output, final[0] if len(final) == 1 else final
@@ -124,57 +211,62 @@ class Recurrent(nn.Module):
 
     def _to_packed_rows(self, input):
         """input -> data (N, D) time-major rows, batch_sizes (T,) int64, unbatched, layout."""
+        dtype = self.weight_ih_l0.dtype
+        fix = f"convert the input with .to({dtype}), or the model with model.to({{}})"
         if isinstance(input, PackedSequence):
             data = input.data
             check_float("input.data", data)
             check_rank("input.data", data, 2, "(N, D) of a PackedSequence")
             check_size("input.data", data, -1, self.input_size, "input_size D")
+            check_same_dtype("input.data", data, dtype, fix.format(data.dtype))
             return data, input.batch_sizes, False, "packed"
-        check_float("input", input)
         layout = "(T, B, D) or unbatched (T, D)" if not self.batch_first else "(B, T, D) or unbatched (T, D)"
+        check_tensor("input", input, layout + " or a PackedSequence")
+        check_float("input", input)
         check_rank("input", input, (2, 3), layout)
         check_size("input", input, -1, self.input_size, "input_size D")
+        check_same_dtype("input", input, dtype, fix.format(input.dtype))
         unbatched = input.dim() == 2
         check_nonempty("input", input, 0 if unbatched or not self.batch_first else 1)
         x = input.unsqueeze(1) if unbatched else input.transpose(0, 1) if self.batch_first else input
-        check_nonempty("input (time-major)", x, 1, "batch size B")
-        T, B = x.shape[:2]
-        return x.reshape(T * B, -1), torch.full((T,), B, dtype=torch.int64), unbatched, layout
+        T, B = x.shape[:2]  # B = 0 (no sequences) runs through, as in torch
+        return x.reshape(T * B, self.input_size), torch.full((T,), B, dtype=torch.int64), unbatched, layout
 
     def _initial_state(self, hx, data, B, unbatched, layout):
         """hx (or zeros) as a tuple of (L*dirs, B, H), after checking its shapes."""
         L = self.num_layers * self.num_directions
+        n = self.cell_class.num_states
         if hx is None:
-            return tuple(data.new_zeros(L, B, self.hidden_size) for _ in range(self.cell_class.num_states))
-        states = (hx,) if self.cell_class.num_states == 1 else tuple(hx)
-        names = ("hx",) if len(states) == 1 else ("hx[0] (h_0)", "hx[1] (c_0)")
+            return tuple(data.new_zeros(L, B, self.hidden_size) for _ in range(n))
+        names = ("hx",) if n == 1 else ("hx[0] (h_0)", "hx[1] (c_0)")
         want = (L, self.hidden_size) if unbatched else (L, B, self.hidden_size)
         what = "(num_layers * num_directions, H) for unbatched input" if unbatched else \
             f"(num_layers * num_directions, B, H) for input {layout}"
-        for name, s in zip(names, states):
-            check_float(name, s)
-            check_shape(name, s, want, what)
+        states = check_state(hx, n, names, want, what, data.dtype)
         return tuple(s.unsqueeze(1) for s in states) if unbatched else states
 
     @classmethod
     def from_torch(cls, module: nn.Module, **kwargs):
         """A copy of ``torch.nn.RNN/LSTM/GRU`` ``module``: same config, dtype, device, weights.
 
-        Extra keyword arguments go to the constructor (e.g. a GRU ``convention``).
+        The same as building the layer and ``load_state_dict(module.state_dict())``, which also
+        works the other way round. Extra keyword arguments go to the constructor (e.g. a GRU
+        ``convention``).
         """
+        torch_cls = getattr(nn, cls.__name__)  # torch.nn.LSTM for rnnlab's LSTM, ...
+        if not isinstance(module, (torch_cls, cls)):
+            raise TypeError(f"from_torch: expected a torch.nn.{cls.__name__} (or an rnnlab one), "
+                            f"got {type(module).__name__}")
         if getattr(module, "proj_size", 0):
             raise ValueError(f"from_torch: LSTM projections are not supported, got proj_size={module.proj_size}")
-        if hasattr(module, "nonlinearity"):
-            kwargs.setdefault("nonlinearity", module.nonlinearity)
+        for name in ("nonlinearity", "convention"):
+            if hasattr(module, name):
+                kwargs.setdefault(name, getattr(module, name))
         p = module.weight_ih_l0
-        new = cls(module.input_size, module.hidden_size, module.num_layers, bias=module.bias,
-                  batch_first=module.batch_first, dropout=module.dropout, bidirectional=module.bidirectional,
-                  device=p.device, dtype=p.dtype, **kwargs)
-        with torch.no_grad():
-            for k, cell in enumerate(new.cells):
-                suffix = f"_l{k // new.num_directions}" + ("_reverse" if k % new.num_directions else "")
-                for name, param in cell.named_parameters():
-                    param.copy_(getattr(module, name + suffix))
+        new = cls(module.input_size, module.hidden_size, module.num_layers, bias=bool(module.bias),
+                  batch_first=bool(module.batch_first), dropout=module.dropout,
+                  bidirectional=bool(module.bidirectional), device=p.device, dtype=p.dtype, **kwargs)
+        new.load_state_dict(module.state_dict())
         return new
 
 
@@ -185,6 +277,7 @@ class RNN(Recurrent):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
+        check_nonlinearity(nonlinearity)
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device, dtype, nonlinearity=nonlinearity)
@@ -197,7 +290,7 @@ class LSTM(Recurrent):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, proj_size=0, device=None, dtype=None, *, fused=True):
-        if proj_size != 0:
+        if check_int("proj_size", proj_size) != 0:
             raise ValueError(f"proj_size: rnnlab's LSTM has no projection, expected 0, got {proj_size}")
         self.proj_size = 0
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
@@ -211,6 +304,7 @@ class GRU(Recurrent):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
                  bidirectional=False, device=None, dtype=None, *, convention="torch"):
+        check_gru_convention(convention)
         self.convention = convention
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
                          device, dtype, convention=convention)

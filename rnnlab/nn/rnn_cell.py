@@ -13,6 +13,13 @@ from rnnlab.nn.cell import RecurrentCell
 _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 
 
+def check_nonlinearity(nonlinearity) -> None:
+    """Raise ``ValueError`` unless ``nonlinearity`` is "tanh" or "relu" (torch's two; it checks a layer's
+    when built and a cell's only when run, rnnlab checks both when built)."""
+    if not isinstance(nonlinearity, str) or nonlinearity not in _NONLINEARITIES:
+        raise ValueError(f"nonlinearity: unknown nonlinearity, expected 'tanh' or 'relu', got {nonlinearity!r}")
+
+
 class RNNCell(RecurrentCell):
     """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh); ``nonlinearity="relu"`` for relu.
 
@@ -21,8 +28,7 @@ class RNNCell(RecurrentCell):
     """
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
-        if nonlinearity not in _NONLINEARITIES:
-            raise ValueError(f"nonlinearity: expected 'tanh' or 'relu', got {nonlinearity!r}")
+        check_nonlinearity(nonlinearity)
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, bias, device, dtype)
 

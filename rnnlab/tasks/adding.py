@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import torch
 
+from rnnlab.checks import check_generator, check_int, check_tensor
+
 #: The mean squared error of always answering 1 (the variance of a sum of two U[0, 1]).
 BASELINE_MSE = 1.0 / 6.0
-
-
-def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise ValueError(f"{fn}: expected {name} to be an int >= {least}, got {value!r}{hint}")
 
 
 def adding_problem(batch_size: int, T: int, generator: torch.Generator | None = None):
@@ -34,8 +31,9 @@ def adding_problem(batch_size: int, T: int, generator: torch.Generator | None = 
     Raises:
         ValueError: ``batch_size < 1``, or ``T < 2`` (two marks need two steps).
     """
-    _check_int("adding_problem", "batch_size", batch_size, 1)
-    _check_int("adding_problem", "T", T, 2, " (the two marked numbers need two steps)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="adding_problem")
+    T = check_int("T", T, 2, fn="adding_problem", hint=" (the two marked numbers need two steps)")
+    check_generator("adding_problem: generator", generator)
     values = torch.rand(batch_size, T, generator=generator)                          # (B, T)
     first = torch.randint(0, T // 2, (batch_size,), generator=generator)            # (B,)
     second = torch.randint(T // 2, T, (batch_size,), generator=generator)           # (B,)
@@ -50,6 +48,13 @@ def adding_problem(batch_size: int, T: int, generator: torch.Generator | None = 
 
 def marked_positions(x: torch.Tensor) -> torch.Tensor:
     """The two marked steps of each sequence of ``x`` ``(B, T, 2)``: ``(B, 2)`` int64, sorted."""
+    check_tensor("marked_positions: x", x, "(B, T, 2)")
     if x.ndim != 3 or x.shape[-1] != 2:
         raise ValueError(f"marked_positions: expected x of shape (B, T, 2), got {tuple(x.shape)}")
-    return torch.nonzero(x[..., 1] > 0.5)[:, 1].view(x.shape[0], 2)
+    marked = x[..., 1] > 0.5                                                          # (B, T)
+    counts = marked.sum(1)
+    if bool((counts != 2).any()):
+        b = int((counts != 2).nonzero()[0])
+        raise ValueError(f"marked_positions: expected exactly two marked steps per sequence (x[..., 1] = 1), "
+                         f"sequence {b} has {int(counts[b])}")
+    return torch.nonzero(marked)[:, 1].view(x.shape[0], 2)

@@ -22,12 +22,15 @@ import math
 import torch
 from torch import nn
 
+from rnnlab.checks import check_generator, check_int
+
 BLANK = 0
 
 
-def _check_int(name: str, value, least: int, hint: str = "") -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise ValueError(f"copy_task: expected {name} to be an int >= {least}, got {value!r}{hint}")
+def _check_sizes(fn: str, T, n_symbols, length) -> tuple[int, int, int]:
+    """``T``, ``n_symbols`` and ``length`` of the copy task as ints, checked; ``fn`` is the caller."""
+    return (check_int("T", T, 1, fn=fn, hint=" (the delimiter sits at step length + T - 1, after the T - 1 blanks)"),
+            check_int("n_symbols", n_symbols, 2, fn=fn), check_int("length", length, 1, fn=fn))
 
 
 def copy_task(batch_size: int, T: int, n_symbols: int = 8, length: int = 10,
@@ -41,10 +44,9 @@ def copy_task(batch_size: int, T: int, n_symbols: int = 8, length: int = 10,
         ValueError: ``batch_size < 1``, ``T < 1`` (the delimiter needs a step of its own),
             ``n_symbols < 2`` or ``length < 1``.
     """
-    _check_int("batch_size", batch_size, 1)
-    _check_int("T", T, 1, " (the delimiter sits at step length + T - 1, after the T - 1 blanks)")
-    _check_int("n_symbols", n_symbols, 2)
-    _check_int("length", length, 1)
+    batch_size = check_int("batch_size", batch_size, 1, fn="copy_task")
+    T, n_symbols, length = _check_sizes("copy_task", T, n_symbols, length)
+    check_generator("copy_task: generator", generator)
     total = T + 2 * length
     symbols = torch.randint(1, n_symbols + 1, (batch_size, length), generator=generator)  # (B, length)
     tokens = torch.zeros(batch_size, total, dtype=torch.int64)
@@ -58,9 +60,7 @@ def copy_task(batch_size: int, T: int, n_symbols: int = 8, length: int = 10,
 
 def copy_baseline(T: int, n_symbols: int = 8, length: int = 10) -> float:
     """Cross-entropy per step of the memoryless strategy: ``length ln(n_symbols) / (T + 2 length)``."""
-    _check_int("T", T, 1)
-    _check_int("n_symbols", n_symbols, 2)
-    _check_int("length", length, 1)
+    T, n_symbols, length = _check_sizes("copy_baseline", T, n_symbols, length)
     return length * math.log(n_symbols) / (T + 2 * length)
 
 
@@ -70,6 +70,8 @@ def memoryless_logits(T: int, n_symbols: int = 8, length: int = 10, batch_size: 
     The blank (with certainty, up to float rounding) until the last ``length`` steps, then
     a uniform guess over the ``n_symbols`` symbols (the blank ruled out).
     """
+    T, n_symbols, length = _check_sizes("memoryless_logits", T, n_symbols, length)
+    batch_size = check_int("batch_size", batch_size, 1, fn="memoryless_logits")
     logits = torch.full((batch_size, T + 2 * length, n_symbols + 1), -1e4)
     logits[:, :-length, BLANK] = 0.0
     logits[:, -length:, 1:] = 0.0

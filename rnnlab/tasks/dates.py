@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 from babel.dates import format_date
 
+from rnnlab.checks import check_int, check_records
 from rnnlab.data.vocab import Vocab
 
 LOCALES = ("en", "de", "fr", "es", "it", "nl")
@@ -52,14 +53,20 @@ def render(date: _dt.date, fmt: str, locale: str) -> str:
 
 
 def make_dates(n: int, seed: int = 0, locales=LOCALES, formats=FORMATS) -> list[DatePair]:
-    """``n`` random date pairs, reproducible under ``seed`` (each draws date, locale, format)."""
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"make_dates: expected n to be an int >= 1, got {n!r}")
-    unknown = sorted(set(locales) - set(LOCALES))
-    if unknown or not locales:
-        raise ValueError(f"make_dates: expected locales from {LOCALES}, got {list(locales)!r}")
-    if not formats:
-        raise ValueError(f"make_dates: expected at least one format, e.g. {FORMATS[:3]}")
+    """``n`` random date pairs, reproducible under ``seed`` (each draws date, locale, format).
+
+    ``locales`` and ``formats`` are tuples drawn from :data:`LOCALES` and :data:`FORMATS` (what
+    :func:`source_vocabulary` covers); anything else is refused rather than rendered.
+    """
+    n = check_int("n", n, 1, fn="make_dates")
+    for name, given, known in (("locales", locales, LOCALES), ("formats", formats, FORMATS)):
+        if isinstance(given, str):
+            raise TypeError(f"make_dates: expected {name}, a tuple of names from {known}, got the str {given!r}; "
+                            f"for one, write ({given!r},)")
+        unknown = [value for value in given if value not in known]
+        if unknown or not given:
+            raise ValueError(f"make_dates: expected {name} from {known}, got {list(given)!r}"
+                             + (f"; unknown: {unknown!r}" if unknown else " (none)"))
     rng = random.Random(seed)
     span = (LAST - FIRST).days
     pairs = []
@@ -72,6 +79,9 @@ def make_dates(n: int, seed: int = 0, locales=LOCALES, formats=FORMATS) -> list[
 
 def source_vocabulary(locales=LOCALES, formats=FORMATS) -> Vocab:
     """Every character any (locale, format) can write: each month and weekday rendered once."""
+    for name, given, known in (("locales", locales, LOCALES), ("formats", formats, FORMATS)):
+        if isinstance(given, str) or not set(given) <= set(known) or not given:
+            raise ValueError(f"source_vocabulary: expected {name}, a tuple from {known}, got {given!r}")
     days = [_dt.date(2023, m, d) for m in range(1, 13) for d in (1, 2, 3, 4, 5, 6, 7)]
     chars = set("0123456789")
     for locale in locales:
@@ -88,6 +98,7 @@ def target_vocabulary() -> Vocab:
 
 def date_batch(pairs, src_vocab: Vocab, tgt_vocab: Vocab):
     """Pairs -> (src (B, S), src_lengths (B,), tgt (B, 12) = BOS y_1..y_10 EOS)."""
+    pairs = check_records("date_batch", pairs, DatePair, "pair", "make_dates")
     src, lengths = src_vocab.encode_batch([p.source for p in pairs], what="date_batch: source")
     tgt, _ = tgt_vocab.encode_batch([p.target for p in pairs], bos=True, eos=True, what="date_batch: target")
     return src, lengths, tgt
@@ -95,7 +106,8 @@ def date_batch(pairs, src_vocab: Vocab, tgt_vocab: Vocab):
 
 def date_batches(pairs, src_vocab, tgt_vocab, batch_size: int = 64, seed: int = 0):
     """``batches(step) -> date_batch(...)`` of random examples, from a seeded generator."""
-    pairs = list(pairs)
+    pairs = check_records("date_batches", pairs, DatePair, "pair", "make_dates")
+    batch_size = check_int("batch_size", batch_size, 1, fn="date_batches")
     gen = torch.Generator().manual_seed(seed)
 
     def batches(step):

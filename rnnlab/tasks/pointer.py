@@ -27,12 +27,8 @@ import itertools
 import numpy as np
 import torch
 
+from rnnlab.checks import ArgumentKindError, check_generator, check_int
 from rnnlab.data.vocab import IGNORE
-
-
-def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < least:
-        raise ValueError(f"{fn}: expected {name} to be an int >= {least}, got {value!r}{hint}")
 
 
 def sorting_batch(batch_size: int, n: int, generator: torch.Generator | None = None):
@@ -42,8 +38,9 @@ def sorting_batch(batch_size: int, n: int, generator: torch.Generator | None = N
         ``x`` (B, n, 1) float32, numbers in [0, 1); ``y`` (B, n) int64, ``y[b, i]`` is the
         position of the i-th smallest number of row b (``argsort``), a permutation of 0..n-1.
     """
-    _check_int("sorting_batch", "batch_size", batch_size, 1)
-    _check_int("sorting_batch", "n", n, 2, " (sorting one number is trivial)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="sorting_batch")
+    n = check_int("n", n, 2, fn="sorting_batch", hint=" (sorting one number is trivial)")
+    check_generator("sorting_batch: generator", generator)
     x = torch.rand(batch_size, n, 1, generator=generator)
     y = torch.argsort(x[..., 0], dim=1)
     return x, y
@@ -65,9 +62,7 @@ def convex_hull(points) -> list[int]:
     Raises:
         ValueError: not an (n, 2) array, or n < 3.
     """
-    pts = np.asarray(points.detach().cpu() if hasattr(points, "detach") else points, dtype=float)
-    if pts.ndim != 2 or pts.shape[1] != 2:
-        raise ValueError(f"convex_hull: expected points of shape (n, 2), got {pts.shape}")
+    pts = _points("convex_hull", points, batched=False)
     if len(pts) < 3:
         raise ValueError(f"convex_hull: expected at least 3 points (n >= 3) for a planar hull, got {len(pts)}")
     # sort by (x, y), ties by index, so the first of duplicates is the one kept
@@ -100,8 +95,9 @@ def hull_batch(batch_size: int, n: int, generator: torch.Generator | None = None
         hull vertices (:func:`convex_hull`), then ``n`` (the *end* position, "done"), then
         ``IGNORE`` = -100 (:mod:`rnnlab.data.vocab`'s padding of targets) up to length n + 1.
     """
-    _check_int("hull_batch", "batch_size", batch_size, 1)
-    _check_int("hull_batch", "n", n, 3, " (a planar hull needs at least 3 points)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="hull_batch")
+    n = check_int("n", n, 3, fn="hull_batch", hint=" (a planar hull needs at least 3 points)")
+    check_generator("hull_batch: generator", generator)
     points = torch.rand(batch_size, n, 2, generator=generator)
     y = torch.full((batch_size, n + 1), IGNORE, dtype=torch.int64)
     for b in range(batch_size):
@@ -112,12 +108,18 @@ def hull_batch(batch_size: int, n: int, generator: torch.Generator | None = None
 
 def _points(fn: str, points, batched: bool) -> np.ndarray:
     """``points`` as a float64 array of shape (B, n, 2) (or (n, 2) when not ``batched``), checked."""
-    pts = np.asarray(points.detach().cpu() if hasattr(points, "detach") else points, dtype=float)
     layout, rank = ("(B, n, 2)", 3) if batched else ("(n, 2)", 2)
+    try:
+        pts = np.asarray(points.detach().cpu() if hasattr(points, "detach") else points, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{fn}: expected points {layout} of numbers, got {type(points).__name__} ({err})") from None
     if pts.ndim != rank or pts.shape[-1] != 2:
         raise ValueError(f"{fn}: expected points of shape {layout}, got {pts.shape}")
     if batched and pts.shape[0] == 0:
         raise ValueError(f"{fn}: the batch is empty (points of shape {pts.shape}); expected B >= 1")
+    if not np.all(np.isfinite(pts)):
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(pts))[0])
+        raise ValueError(f"{fn}: expected finite coordinates, got NaN or inf at {where} (points {pts.shape})")
     return pts
 
 
@@ -127,7 +129,7 @@ def _tours(fn: str, tours, shape: tuple) -> np.ndarray:
     if t.shape != shape:
         raise ValueError(f"{fn}: expected tours of shape {shape} (B, n), one per instance of points, got {t.shape}")
     if not np.issubdtype(t.dtype, np.integer):
-        raise ValueError(f"{fn}: expected integer tours (indices of points), got dtype {t.dtype}")
+        raise ArgumentKindError(f"{fn}: expected integer tours (indices of points), got dtype {t.dtype}")
     bad = ~(np.sort(t, 1) == np.arange(shape[1])).all(1)
     if bad.any():
         b = int(np.argmax(bad))
@@ -139,7 +141,11 @@ def _tours(fn: str, tours, shape: tuple) -> np.ndarray:
 def tour_length(points, tour) -> float:
     """Length of the closed tour visiting ``points`` (n, 2) in the order ``tour`` (n indices)."""
     pts = _points("tour_length", points, batched=False)
-    tour = [int(i) for i in tour]
+    t = np.asarray(tour.detach().cpu() if hasattr(tour, "detach") else tour)
+    if t.ndim != 1 or not (np.issubdtype(t.dtype, np.integer) or t.size == 0):
+        raise ArgumentKindError(f"tour_length: expected a tour of integer indices (n,), got {t.tolist()!r} "
+                        f"(dtype {t.dtype}, shape {t.shape})")
+    tour = [int(i) for i in t]
     if sorted(tour) != list(range(len(pts))):
         raise ValueError(f"tour_length: expected a permutation of 0..{len(pts) - 1}, got {tour}")
     closed = pts[tour + tour[:1]]
@@ -255,10 +261,11 @@ def tsp_batch(batch_size: int, n: int, generator: torch.Generator | None = None)
         ``points`` (B, n, 2) float32 in the unit square; ``tours`` (B, n) int64, each optimal
         and canonical: from point 0, counter-clockwise (:func:`tsp_optimal_batch`).
     """
-    _check_int("tsp_batch", "batch_size", batch_size, 1)
-    _check_int("tsp_batch", "n", n, 3, " (a tour needs at least 3 points)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="tsp_batch")
+    n = check_int("n", n, 3, fn="tsp_batch", hint=" (a tour needs at least 3 points)")
     if n > 12:
         raise ValueError(f"tsp_batch: expected n <= 12 (the exact solver is exponential), got n = {n}")
+    check_generator("tsp_batch: generator", generator)
     points = torch.rand(batch_size, n, 2, generator=generator)
     tours, _ = tsp_optimal_batch(points.double().numpy())
     return points, torch.from_numpy(tours)
@@ -282,8 +289,9 @@ def nearest_neighbour_tours(points) -> np.ndarray:
 
 def random_tours(batch_size: int, n: int, generator: torch.Generator | None = None) -> np.ndarray:
     """Uniformly random tours (B, n) from point 0: the baseline that knows nothing."""
-    _check_int("random_tours", "batch_size", batch_size, 1)
-    _check_int("random_tours", "n", n, 3, " (a tour needs at least 3 points)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="random_tours")
+    n = check_int("n", n, 3, fn="random_tours", hint=" (a tour needs at least 3 points)")
+    check_generator("random_tours: generator", generator)
     rest = torch.argsort(torch.rand(batch_size, n - 1, generator=generator), 1) + 1
     return torch.cat([torch.zeros(batch_size, 1, dtype=torch.int64), rest], 1).numpy()
 
@@ -313,7 +321,7 @@ def shortest_candidates(points, candidates) -> np.ndarray:
 
 def tsp_brute_force(points) -> float:
     """The optimal tour length by trying every tour (n <= 9): a check on :func:`tsp_optimal`."""
-    pts = np.asarray(points, dtype=float)
+    pts = _points("tsp_brute_force", points, batched=False)
     n = len(pts)
     if not 3 <= n <= 9:
         raise ValueError(f"tsp_brute_force: expected 3 <= n <= 9, got n = {n}")
@@ -335,6 +343,7 @@ def tsp_augment(points, tours, generator: torch.Generator | None = None):
     """
     pts = _points("tsp_augment", points, batched=True)
     t = _tours("tsp_augment", tours, pts.shape[:2])
+    check_generator("tsp_augment: generator", generator)
     B, n = t.shape
     perm = torch.argsort(torch.rand(B, n, generator=generator), 1).numpy()        # new label i <- old perm[i]
     sym = torch.randint(0, 8, (B,), generator=generator).numpy()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from rnnlab.checks import check_generator, check_int
+
 
 def recall_first(batch_size: int, T: int, n_symbols: int = 4, n_distractors: int = 4,
                  generator: torch.Generator | None = None):
@@ -23,10 +25,11 @@ def recall_first(batch_size: int, T: int, n_symbols: int = 4, n_distractors: int
         the key, ``x[:, 1:]`` distractors. ``y``: the key's index ``(B,)``, int64, in
         ``[0, n_symbols)``.
     """
-    for name, value, least in (("batch_size", batch_size, 1), ("T", T, 1),
-                               ("n_symbols", n_symbols, 2), ("n_distractors", n_distractors, 1)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < least:
-            raise ValueError(f"recall_first: expected {name} to be an int >= {least}, got {value!r}")
+    batch_size = check_int("batch_size", batch_size, 1, fn="recall_first")
+    T = check_int("T", T, 1, fn="recall_first")
+    n_symbols = check_int("n_symbols", n_symbols, 2, fn="recall_first")
+    n_distractors = check_int("n_distractors", n_distractors, 1, fn="recall_first")
+    check_generator("recall_first: generator", generator)
     keys = torch.randint(0, n_symbols, (batch_size,), generator=generator)
     tokens = torch.randint(n_symbols, n_symbols + n_distractors, (batch_size, T), generator=generator)
     tokens[:, 0] = keys

@@ -17,31 +17,29 @@ tgt (B, L_max + 2) = BOS y_1 .. y_L EOS PAD ..)``, the form ``rnnlab.models.seq2
 """
 from __future__ import annotations
 
-import numbers
 import string
 
 import torch
 
+from rnnlab.checks import check_int
 from rnnlab.data.vocab import Vocab
 
 
 def reversal_vocabulary(n_symbols: int = 20) -> Vocab:
     """The first ``n_symbols`` lower-case letters (ids 3 ..), plus PAD/BOS/EOS; 2 <= n_symbols <= 26."""
-    if not isinstance(n_symbols, int) or not 2 <= n_symbols <= 26:
-        raise ValueError(f"reversal_vocabulary: expected n_symbols an int in 2..26, got {n_symbols!r}")
+    n_symbols = check_int("reversal_vocabulary", n_symbols, 2, 26, expected="n_symbols an int in 2..26")
     letters = string.ascii_lowercase[:n_symbols]
     return Vocab(letters, pad=True, bos=True, eos=True, advice=f"The reversal task uses the letters {letters!r} only.")
 
 
 def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: int = 0) -> list[str]:
     """``n`` random strings, lengths uniform in ``min_len .. max_len``, seeded."""
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"make_strings: expected n >= 1 strings, got {n!r}")
-    if not (isinstance(min_len, numbers.Integral) and isinstance(max_len, numbers.Integral)
-            and 1 <= min_len <= max_len):
+    n = check_int("n", n, 1, fn="make_strings", expected="the number of strings, an int n >= 1")
+    min_len, max_len = check_int("min_len", min_len, None, fn="make_strings"), check_int("max_len", max_len, None,
+                                                                                         fn="make_strings")
+    if not 1 <= min_len <= max_len:
         raise ValueError(f"make_strings: expected 1 <= min_len <= max_len, got min_len={min_len!r}, "
                          f"max_len={max_len!r}")
-    min_len, max_len = int(min_len), int(max_len)
     letters = reversal_vocabulary(n_symbols).tokens
     gen = torch.Generator().manual_seed(seed)
     lengths = torch.randint(min_len, max_len + 1, (n,), generator=gen).tolist()
@@ -49,8 +47,15 @@ def make_strings(n: int, min_len: int, max_len: int, n_symbols: int = 20, seed: 
 
 
 def reversal_batch(strings, vocab: Vocab):
-    """Strings -> (src (B, S), lengths (B,), tgt (B, L_max + 2) = BOS reversed EOS, PAD after)."""
-    src, lengths = vocab.encode_batch(list(strings), what="reversal_batch:")
+    """Strings -> (src (B, S), lengths (B,), tgt (B, L_max + 2) = BOS reversed EOS, PAD after).
+
+    One str is one string (as in :meth:`rnnlab.data.vocab.Vocab.encode_batch`), not a list of letters.
+    """
+    strings = [strings] if isinstance(strings, str) else list(strings)
+    bad = [k for k, s in enumerate(strings) if not isinstance(s, str)]
+    if bad:
+        raise TypeError(f"reversal_batch: expected strings, a list of str, got {strings[bad[0]]!r} at index {bad[0]}")
+    src, lengths = vocab.encode_batch(strings, what="reversal_batch:")
     tgt, _ = vocab.encode_batch([s[::-1] for s in strings], bos=True, eos=True, what="reversal_batch:")
     return src, lengths, tgt
 

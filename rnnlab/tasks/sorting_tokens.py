@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import torch
 
+from rnnlab.checks import ArgumentKindError, check_int
 from rnnlab.course.runtime import on_model_device
 from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.decoding.greedy import greedy_decode
@@ -27,25 +28,25 @@ from rnnlab.decoding.greedy import greedy_decode
 OFFSET = EOS + 1   # the number v is the token id v + OFFSET, as in Vocab([str(v) ...], pad=True, bos=True, eos=True)
 
 
-def _check_int(fn: str, name: str, value, least: int, hint: str = "") -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < least:
-        raise ValueError(f"{fn}: expected {name} to be an int >= {least}, got {value!r}{hint}")
-
-
 def _check_values(fn: str, values, n_values: int | None = None) -> torch.Tensor:
     """``values`` (B, n) int64 numbers in 0..n_values-1, B >= 1, n >= 1."""
-    if not isinstance(values, torch.Tensor) or values.ndim != 2:
-        got = tuple(values.shape) if hasattr(values, "shape") else type(values).__name__
-        raise ValueError(f"{fn}: expected values of shape (B, n), integers, got {got}")
-    if values.dtype.is_floating_point or values.dtype == torch.bool:
-        raise ValueError(f"{fn}: expected integer values (the numbers as int64), got dtype {values.dtype}")
+    if not isinstance(values, torch.Tensor):
+        hint = "; torch.from_numpy(values) makes one" if hasattr(values, "__array__") else ""
+        raise ArgumentKindError(f"{fn}: expected values, a torch tensor of shape (B, n), integers, "
+                                f"got {type(values).__name__}{hint}")
+    if values.ndim != 2:
+        raise ValueError(f"{fn}: expected values of shape (B, n), integers, got shape {tuple(values.shape)}")
+    if values.dtype.is_floating_point or values.dtype.is_complex or values.dtype == torch.bool:
+        raise ArgumentKindError(f"{fn}: expected integer values (the numbers as int64), got dtype {values.dtype}")
     if values.shape[0] == 0 or values.shape[1] == 0:
         raise ValueError(f"{fn}: expected B >= 1 rows of n >= 1 numbers, got shape {tuple(values.shape)} (empty)")
     top = n_values - 1 if n_values is not None else None
-    if values.min() < 0 or (top is not None and values.max() > top):
+    bad = (values < 0) | (values > top) if top is not None else values < 0
+    if bool(bad.any()):
         want = f"0..{top}" if top is not None else ">= 0"
-        raise ValueError(f"{fn}: expected numbers in {want}, got values in "
-                         f"[{int(values.min())}, {int(values.max())}]")
+        where = tuple(int(i) for i in bad.nonzero()[0])
+        raise ValueError(f"{fn}: expected numbers in {want}, got values in [{int(values.min())}, "
+                         f"{int(values.max())}]: number {int(values[where])} at position {where}")
     return values.long()
 
 
@@ -56,17 +57,17 @@ def number_batch(batch_size: int, n: int, n_values: int = 100, generator: torch.
         ``values`` (B, n) int64; ``order`` (B, n) int64, ``argsort(values)``: the positions of
         the numbers from the smallest up -- the pointer network's targets.
     """
-    _check_int("number_batch", "batch_size", batch_size, 1)
-    _check_int("number_batch", "n", n, 2, " (sorting one number is trivial)")
-    _check_int("number_batch", "n_values", n_values, n,
-               f" (n = {n} distinct numbers need at least {n} values to draw from)")
+    batch_size = check_int("batch_size", batch_size, 1, fn="number_batch")
+    n = check_int("n", n, 2, fn="number_batch", hint=" (sorting one number is trivial)")
+    n_values = check_int("n_values", n_values, n, fn="number_batch",
+                         hint=f" (n = {n} distinct numbers need at least {n} values to draw from)")
     values = torch.argsort(torch.rand(batch_size, n_values, generator=generator), 1)[:, :n]   # distinct
     return values, torch.argsort(values, 1)
 
 
 def one_hot_numbers(values: torch.Tensor, n_values: int) -> torch.Tensor:
     """``values`` (B, n) -> (B, n, n_values) float32 one-hot: the pointer network's input."""
-    _check_int("one_hot_numbers", "n_values", n_values, 1)
+    n_values = check_int("n_values", n_values, 1, fn="one_hot_numbers")
     values = _check_values("one_hot_numbers", values, n_values)
     return torch.nn.functional.one_hot(values, n_values).float()
 
@@ -94,8 +95,15 @@ def seq2seq_sorting_accuracy(model, values: torch.Tensor, extra: int = 5) -> dic
     then EOS; ``positions``: the share of the n output slots that hold the right number;
     ``stopped_at_n``: the share of rows that wrote exactly n numbers before EOS.
     """
-    _check_int("seq2seq_sorting_accuracy", "extra", extra, 1)
+    extra = check_int("extra", extra, 1, fn="seq2seq_sorting_accuracy")
     src, lengths, tgt = seq2seq_sorting_batch(values)
+    vocab = getattr(model.encoder, "vocab_size", None) or getattr(getattr(model.encoder, "embed", None),
+                                                                  "num_embeddings", None)
+    if vocab is not None and int(src.max()) >= vocab:   # the model's source vocabulary, when it says
+        where = tuple(int(i) for i in (src == src.max()).nonzero()[0])
+        raise ValueError(f"seq2seq_sorting_accuracy: number {int(values[where])} at position {where} needs token id "
+                         f"{int(src.max())} (number + {OFFSET}), outside the model's vocabulary of {vocab} tokens; "
+                         f"expected numbers in 0..{vocab - OFFSET - 1}")
     B, n = values.shape
     out, _ = greedy_decode(model, src, lengths, max_len=n + extra)                # (B, L <= n + extra)
     L = max(out.shape[1], n + 1)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import torch
 
+from rnnlab.checks import check_generator, check_int, check_records
 from rnnlab.data.vocab import IGNORE, Vocab
 
 #: The tags, in the order of the model's outputs.
@@ -76,8 +77,8 @@ def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
     """
     if not isinstance(source, str):
         raise TypeError(f"python_lines: expected Python source as a str, got {type(source).__name__}")
-    if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
-        raise ValueError(f"python_lines: expected max_len to be an int >= 1 or None, got {max_len!r}")
+    if max_len is not None:
+        max_len = check_int("max_len", max_len, 1, expected="an int >= 1 or None", fn="python_lines")
     lines, current = [], []
     depth = 0                                       # how deep inside f-strings the token is
     try:
@@ -121,8 +122,7 @@ def python_lines(source: str, max_len: int | None = None) -> list[TaggedLine]:
 def tagging_vocabulary(lines: list[TaggedLine], max_size: int = 2000, min_count: int = 2) -> Vocab:
     """``<pad>`` = 0, ``<unk>`` = 1, then the tokens seen at least ``min_count`` times in ``lines`` by
     falling count (ties by name), at most ``max_size`` ids in all."""
-    if not lines:
-        raise ValueError("tagging_vocabulary: expected at least one line, got none")
+    lines = check_records("tagging_vocabulary", lines, TaggedLine, "line", "python_lines")
     return Vocab.from_counts((line.tokens for line in lines), max_size=max_size, min_count=min_count,
                              pad=True, unk=True)
 
@@ -147,8 +147,7 @@ def pad_batch(lines: list[TaggedLine], vocab: Vocab):
     int64 tag ids (``IGNORE`` on untagged tokens and padding), ``lengths`` ``(B,)`` int64;
     ``T`` is the longest line.
     """
-    if not lines:
-        raise ValueError("pad_batch: expected at least one line, got an empty batch")
+    lines = check_records("pad_batch", lines, TaggedLine, "line", "python_lines")
     for k, line in enumerate(lines):
         if len(line.tokens) != len(line.tags) or not line.tokens:
             raise ValueError(f"pad_batch: line {k} has {len(line.tokens)} tokens and {len(line.tags)} tags; "
@@ -162,8 +161,9 @@ def pad_batch(lines: list[TaggedLine], vocab: Vocab):
 
 def batches(lines: list[TaggedLine], vocab: Vocab, batch_size: int, generator: torch.Generator | None = None):
     """A callable ``step -> (x, y, lengths)``: a random batch of ``batch_size`` lines, padded."""
-    if not lines:
-        raise ValueError("batches: expected at least one line, got none")
+    lines = check_records("batches", lines, TaggedLine, "line", "python_lines")
+    batch_size = check_int("batch_size", batch_size, 1, fn="batches")
+    check_generator("batches: generator", generator)
 
     def batch(step):
         idx = torch.randint(0, len(lines), (batch_size,), generator=generator)

@@ -20,31 +20,47 @@ import math
 
 import numpy as np
 
+from rnnlab.checks import ArgumentKindError, as_ids, check_int, check_number
+
+
+def _check_nll(mean_nll) -> float:
+    """A mean negative log-likelihood in nats: a number >= 0 (inf allowed: a probability was 0)."""
+    return check_number("mean_nll", mean_nll, 0, what="a mean negative log-likelihood in nats",
+                        hint="; a negative value is a log-likelihood: negate it (a NaN loss usually means the "
+                             "model diverged)")
+
 
 def perplexity(mean_nll: float) -> float:
-    """exp(mean NLL in nats): a uniform model over V symbols has perplexity V."""
-    return math.exp(mean_nll)
+    """exp(mean NLL in nats): a uniform model over V symbols has perplexity V (inf past float's range)."""
+    nll = _check_nll(mean_nll)
+    try:
+        return math.exp(nll)
+    except OverflowError:  # nll > 709.78: past the largest float
+        return math.inf
 
 
 def bits_per_char(mean_nll: float) -> float:
     """Mean NLL in nats per character -> bits per character (divide by ln 2)."""
-    return mean_nll / math.log(2)
+    return _check_nll(mean_nll) / math.log(2)
+
+
+def _check_vocab_size(vocab_size) -> int:
+    return check_int("vocab_size", vocab_size, 1, what="the number of characters")
 
 
 def _ids(name: str, ids, vocab_size: int, min_len: int) -> np.ndarray:
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+    vocab_size = _check_vocab_size(vocab_size)
+    ids = as_ids(name, ids, check_range=False,
+                 hint="; pass the text's ids, vocab.encode(text)" if isinstance(ids, str) else "")
+    if ids.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D array of integer ids, got shape {ids.shape}, dtype {ids.dtype}")
     if len(ids) < min_len:
         raise ValueError(f"{name}: expected at least {min_len} ids, got {len(ids)}")
-    if len(ids) and (ids.min() < 0 or ids.max() >= vocab_size):
-        raise ValueError(f"{name}: expected ids in [0, {vocab_size - 1}], got values in [{ids.min()}, {ids.max()}]")
-    return ids.astype(np.int64)
+    return as_ids(name, ids, vocab_size)
 
 
 def _check_alpha(alpha: float) -> None:
-    if not alpha > 0:
-        raise ValueError(f"alpha: expected a smoothing count > 0 (1.0 is add-one), got {alpha}")
+    check_number("alpha", alpha, above=0, finite=True, what="a smoothing count; 1.0 is add-one")
 
 
 def unigram_probs(train_ids, vocab_size: int, alpha: float = 1.0) -> np.ndarray:
@@ -80,11 +96,18 @@ def bigram_nll(train_ids, test_ids, vocab_size: int, alpha: float = 1.0) -> floa
 
 
 def _labels(name: str, values) -> np.ndarray:
+    if isinstance(values, (str, bytes)) or values is None:
+        raise ArgumentKindError(f"{name}: expected a 1-D array of integer class ids (a list, array or tensor), got "
+                                f"{type(values).__name__} {values!r:.40}")
     if hasattr(values, "detach"):
         values = values.detach().cpu().numpy()
     values = np.asarray(values)
-    if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer):
-        raise ValueError(f"{name}: expected a 1-D array of integer class ids, got shape {values.shape}, dtype {values.dtype}")
+    if values.ndim == 1 and values.size == 0:
+        return values.astype(np.int64)  # empty: the callers say so, naming both lists
+    if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer) or values.dtype == np.bool_:
+        error = ValueError if values.ndim != 1 else ArgumentKindError
+        raise error(f"{name}: expected a 1-D array of integer class ids, got shape {values.shape}, "
+                    f"dtype {values.dtype}")
     return values.astype(np.int64)
 
 
@@ -94,11 +117,14 @@ def _pair(gold, pred, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"gold and pred: expected the same number of labels, got {len(gold)} and {len(pred)}")
     if len(gold) == 0:
         raise ValueError("gold and pred: expected at least one label, got none")
-    if not isinstance(n_classes, int) or n_classes < 1:
-        raise ValueError(f"n_classes: expected an int >= 1, got {n_classes!r}")
+    n_classes = check_int("n_classes", n_classes, 1)
     for name, v in (("gold", gold), ("pred", pred)):
-        if v.min() < 0 or v.max() >= n_classes:
-            raise ValueError(f"{name}: expected class ids in [0, {n_classes - 1}], got values in [{v.min()}, {v.max()}]. "
+        bad = (v < 0) | (v >= n_classes)
+        if bad.any():
+            k = int(np.argmax(bad))
+            ignore = " (-100 marks positions without a label: leave them out first)" if v[k] == -100 else ""
+            raise ValueError(f"{name}: expected class ids in [0, {n_classes - 1}] (n_classes = {n_classes}), got "
+                             f"{v[k]} at position {k}{ignore}; values in [{v.min()}, {v.max()}]. "
                              f"Are the label sets of gold and pred the same, and n_classes right?")
     return gold, pred
 

@@ -66,5 +66,5 @@ def test_bad_constructor_arguments(raises_naming):
         GRU(5, 8, num_layers=2, dropout=1.5)
     with raises_naming(ValueError, "proj_size", "expected 0", "got 4"):
         LSTM(5, 8, proj_size=4)
-    with pytest.warns(UserWarning, match="num_layers > 1"):
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):  # torch's words
         LSTM(5, 8, dropout=0.5)

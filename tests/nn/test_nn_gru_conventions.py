@@ -66,4 +66,4 @@ def test_unknown_convention_is_refused(raises_naming):
     with raises_naming(ValueError, "convention", "'torch'", "got 'keras'"):
         GRUCell(3, 5, convention="keras")
     with raises_naming(ValueError, "convention", "('torch', 'cho', 'chung')", "got 'Cho'"):
-        GRU(3, 5, convention="Cho")  # the layer's cells check it (rnnlab.checks, shared with rnnlab.byhand)
+        GRU(3, 5, convention="Cho")  # one check for all (rnnlab.checks, shared with rnnlab.byhand)

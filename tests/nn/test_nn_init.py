@@ -49,9 +49,10 @@ def test_forget_bias_leaves_other_modules_alone():
 def test_separate_initialisers():
     torch.manual_seed(0)
     rnn = RNN(3, 5, dtype=torch.float64)
-    b = rnn.cells[0].bias_ih.clone()
+    b = rnn.bias_ih_l0.clone()
     orthogonal_recurrent_(rnn)
     xavier_input_(rnn)
-    w = rnn.cells[0].weight_hh
+    w = rnn.weight_hh_l0
     torch.testing.assert_close(w @ w.T, torch.eye(5, dtype=torch.float64), atol=1e-12, rtol=0)
-    assert torch.equal(rnn.cells[0].bias_ih, b)  # biases untouched
+    assert torch.equal(rnn.bias_ih_l0, b)  # biases untouched
+    assert rnn.cells[0].weight_hh is w  # the cell computes with the layer's tensor

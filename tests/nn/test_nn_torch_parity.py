@@ -46,17 +46,10 @@ def run_both(ours, ref, inputs, make_input):
 
 
 def assert_param_grads_equal(ours, ref):
+    """Every parameter's gradient; both modules name their parameters alike (weight_ih_l0, ...)."""
+    assert [name for name, _ in ours.named_parameters()] == [name for name, _ in ref.named_parameters()]
     for name, p in ref.named_parameters():
-        q = ours.get_parameter(name) if hasattr(ours, "weight_ih") else _layer_param(ours, name)
-        torch.testing.assert_close(q.grad, p.grad, rtol=0, atol=TOL, msg=name)
-
-
-def _layer_param(ours, torch_name):
-    """cells[k].weight_ih for torch's weight_ih_l{layer}[_reverse]."""
-    base, rest = torch_name.split("_l")
-    layer = int(rest.split("_")[0])
-    k = layer * ours.num_directions + rest.endswith("_reverse")
-    return getattr(ours.cells[k], base)
+        torch.testing.assert_close(ours.get_parameter(name).grad, p.grad, rtol=0, atol=TOL, msg=name)
 
 
 @pytest.mark.parametrize("kind", list(CELLS))

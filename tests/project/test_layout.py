@@ -17,7 +17,7 @@ def _modules():
 
 def test_the_top_level_holds_only_the_role_packages_and_the_shared_checks():
     top = sorted(p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or (p.is_dir() and p.name != "__pycache__"))
-    assert top == sorted(["__init__.py", "checks.py"] + ROLES)
+    assert top == sorted(["__init__.py", "checks"] + ROLES)
 
 
 def test_no_two_modules_share_a_name():

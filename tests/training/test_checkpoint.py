@@ -66,7 +66,18 @@ def test_resume_is_bit_identical_to_uninterrupted(tmp_path):
     assert all(torch.equal(a, b) for a, b in zip(model.parameters(), model4.parameters()))
 
 
-def test_needs_callable_batches(tmp_path):
+def test_needs_callable_batches(tmp_path, raises_naming):
     model, opt = make()
-    with pytest.raises(TypeError, match="callable"):
+    with raises_naming(TypeError, "batches", "callable step -> batch", "got list"):
         train_resumable(model, [1, 2], tbptt_loss, optimizer=opt, steps=2, folder=tmp_path, every=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_on_disk_loads_safely(tmp_path):
+    """The char LM's carried state and Adam's state go through torch.load(weights_only=True)."""
+    model, opt = make()
+    tbptt_loss(model, StatefulBatches(IDS, 4, 10)(1)).backward()
+    opt.step()
+    path = save_checkpoint(tmp_path / "step-00000001.pt", model=model, optimizer=opt, step=1)
+    payload = torch.load(path, weights_only=True)
+    assert payload["step"] == 1 and isinstance(payload["model"]["_extra_state"]["carry"], tuple)
