@@ -12,6 +12,8 @@
 - :mod:`rnnlab.data.names` — names by language of origin from the lists Faker ships for its
   locales (notebook 06).
 - :mod:`rnnlab.data.series` — the yearly sunspot numbers that statsmodels ships (notebook 06).
+- :mod:`rnnlab.data.audio` — log-mel spectrograms: ``torch.stft`` and a triangular mel filterbank
+  built here (HTK mel scale), for any waveform (notebook 13).
 """
 from .corpus import load_python_docs, load_python_source, split_text
 from .vocab import Vocab, valid_mask

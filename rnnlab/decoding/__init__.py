@@ -6,6 +6,8 @@
   decoder (notebooks 08–10).
 - :mod:`~rnnlab.decoding.sampling` — temperature, top-k and nucleus (top-p) sampling from a
   language model (notebook 07).
+- :mod:`~rnnlab.decoding.ctc_decoding` — CTC outputs read greedily (best path) or by prefix beam
+  search (notebook 13).
 
 The pointer network decodes greedily in its own ``forward`` (its outputs are positions, not tokens).
 """

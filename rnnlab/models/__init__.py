@@ -14,6 +14,9 @@
   transformer LM, with its KV cache (11, 12).
 - :mod:`~rnnlab.models.streaming_lms` — LSTM and minGRU LMs that write one token at a time, with the
   transformer LM's interface, and their memory while generating (12).
+- :mod:`~rnnlab.models.ctc_recognizer` — a (bi)LSTM-CTC speech recogniser, equal-parameter sizing of
+  the streaming one, its unit and word error rates (13).
+- :mod:`~rnnlab.models.crf_tagger` — BiLSTM + softmax and BiLSTM + CRF entity taggers, one encoder (14).
 
 The layers they are built from mirror ``torch.nn`` in :mod:`rnnlab.nn`; the data they learn is in
 :mod:`rnnlab.tasks` and :mod:`rnnlab.data`.

@@ -10,7 +10,9 @@ Each module has ``from_torch(module)``; ``rnnlab.nn.init`` holds the course's in
 
 Modules: ``cell`` (what every cell shares), ``rnn_cell``, ``lstm_cell``, ``gru_cell``,
 ``recurrent`` (the layers, stacked and bidirectional), ``lstm_scan`` (the LSTM's time loop with a
-hand-written backward), ``mingru``, ``multihead``, ``transformer``, ``positions``, ``init``.
+hand-written backward), ``mingru``, ``multihead``, ``transformer``, ``positions``, ``init``, ``crf`` (a linear-chain CRF: forward
+algorithm, Viterbi, BIO constraints; torch.nn has none, notebook 14), ``ctc_loss`` (CTC by hand: the
+alpha recursion in log space mirroring ``F.ctc_loss``, ``collapse``, ``best_alignment``; notebook 13).
 """
 from rnnlab.nn.gru_cell import GRUCell
 from rnnlab.nn.init import course_init_, forget_bias_, orthogonal_recurrent_, xavier_input_

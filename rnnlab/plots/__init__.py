@@ -29,4 +29,7 @@ modules here only draw, so each widget can be tested and benchmarked headless
 - :mod:`rnnlab.plots.speed_plots` — notebook 12: who waits for whom (RNN, attention, scan), training
   tokens/s, memory against generated length, the speed ladder (time and operations against T),
   the KV-cache size widget.
+- :mod:`rnnlab.plots.crf_plots` — notebook 14: a CRF's learned transition scores as a heatmap.
+- :mod:`rnnlab.plots.ctc_plots` — notebook 13: a log-mel spectrogram with the CTC posteriors'
+  spikes under it.
 """

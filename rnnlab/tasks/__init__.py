@@ -20,6 +20,10 @@ and copy; ``tagger``; ``seq2seq``; ``pointer_net``).
   baselines, for pointer networks (notebook 10).
 - :mod:`rnnlab.tasks.sorting_tokens` — sorting distinct number tokens: one task for a pointer
   network and a vocabulary seq2seq (notebook 10).
+- :mod:`rnnlab.tasks.speech` — synthetic speech (source-filter units, random speakers, noise), labelled
+  only by its unit sequence, speaker-disjoint splits, log-mel batches for CTC (notebook 13).
+- :mod:`rnnlab.tasks.entities` — sentences with PER/LOC/ORG/DATE entities tagged in BIO, built from
+  Faker's lists, where I-X may only follow B-X or I-X (notebook 14).
 """
 from rnnlab.tasks.recall import recall_first
 

@@ -14,4 +14,6 @@
   - :mod:`~rnnlab.training.checkpoint_errors` — the errors, one per way a file fails to resume.
 - :mod:`~rnnlab.training.metrics` — perplexity, bits per character, n-gram baselines, F1.
 - :mod:`~rnnlab.training.bleu` — exact match, BLEU and chrF for generated strings.
+- :mod:`~rnnlab.training.error_rates` — edit distance, unit error rate and word error rate (jiwer).
+- :mod:`~rnnlab.training.span_metrics` — span F1 of BIO tags (seqeval) and invalid BIO sequences counted.
 """
