@@ -2,10 +2,11 @@
 
 One temporary course folder for the whole module: `nbgrader generate_assignment` writes the
 student release there, a few made-up students submit (the reference solutions; the blank
-release; a planted sign error; code that raises; a loop that never ends; a loop that even
-swallows the interrupt; code that kills its kernel), `nbgrader autograde` grades them and `nbgrader export` writes the
-CSV. Nothing is written into the repository. nbgrader is the `instructor` extra: `make test`
-installs it; without it these tests fail on CI and are skipped (with the reason) elsewhere.
+release; a planted sign error; two slips in assignment 5's CTC lattice; code that raises; a loop
+that never ends; a loop that even swallows the interrupt; code that kills its kernel), `nbgrader
+autograde` grades them and `nbgrader export` writes the CSV. Nothing is written into the
+repository. nbgrader is the `instructor` extra: `make test` installs it; without it these tests
+fail on CI and are skipped (with the reason) elsewhere.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from assignments_helpers import (
 )
 
 A1 = "a1-rnn-by-hand"
+A5 = "a5-ctc-by-hand"
+LOG_SPACE = "new.append(logsumexp(*into) + log_probs[t, ext[s]])"   # in A5's ctc_alpha
 TIMEOUT = 6          # seconds per cell for the students whose code never ends
 CUT_OFF = ("cutoff-loop", "cutoff-stubborn", "cutoff-crash")
 
@@ -115,6 +118,10 @@ PLANTED = {  # student -> (assignment, edits)
         "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
         "    except BaseException:   # swallows the interrupt too\n        pass\n" + s)}),
     "cutoff-crash": (A1, {"find_the_bug": lambda s: "import os\nos._exit(1)   # the kernel dies\n" + s}),
+    "nan-gradient": (A5, {"ctc_alpha": replace(LOG_SPACE, "new.append(torch.logsumexp(torch.stack(into), 0)"
+                                                          " + log_probs[t, ext[s]])")}),
+    "probability-space": (A5, {"ctc_alpha": replace(LOG_SPACE, "new.append(torch.log(sum(torch.exp(v) for v in into))"
+                                                               " + log_probs[t, ext[s]])")}),
 }
 
 
@@ -264,6 +271,17 @@ def test_a_loop_that_never_ends_or_a_dying_kernel_is_cut_off_and_the_rest_graded
                      if nbgrader(c).get("grade_id") == "find_the_bug")
     errors = [o for o in loop_cell["outputs"] if o["output_type"] == "error"]
     assert errors, "the cut-off cell shows why it stopped"
+
+
+def test_ctc_slips_lose_only_the_tests_that_catch_them_and_the_feedback_says_why(graded):
+    # torch.logsumexp of only -inf (an unreachable state) has a NaN gradient: the values are right
+    assert failed(graded, "nan-gradient", A5) == {"test_nll_gradient", "hidden_nll"}
+    assert score(graded, "nan-gradient", A5) == (25.0, 30.0)
+    feedback = outputs(graded, "nan-gradient", A5, "test_nll_gradient")
+    assert "contains NaN" in feedback and "use the setup cell's logsumexp" in feedback
+    # probabilities instead of logs pass the visible alpha tests; 300 frames in the hidden ones underflow
+    assert failed(graded, "probability-space", A5) == {"hidden_alpha", "test_nll_gradient", "hidden_nll"}
+    assert score(graded, "probability-space", A5) == (21.0, 30.0)
 
 
 def test_grades_csv_has_a_row_per_student_and_assignment(graded):
