@@ -19,7 +19,7 @@ import pytest
 from browser_lab import ROOT, CHROMIUM_FLAGS, LabPage, LabServer, _in_ci, find_chromium
 
 SHOTS = ROOT / "figures" / "browser"
-NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb"]
+NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb", "13-speech-ctc.ipynb"]
 
 try:
     from playwright.sync_api import sync_playwright
@@ -192,3 +192,29 @@ def test_notebook_09_heatmap_browser_follows_the_slider_and_a_typed_date(lab):
                                arg=output.element_handle(), timeout=30_000)
     assert "☃" in output.text_content()
     assert output.locator("img").count() == 0, "an unreadable input must not leave a stale heatmap"
+
+
+def test_notebook_13_utterance_browser_plays_draws_and_decodes_the_chosen_utterance(lab):
+    from rnnlab.tasks import speech
+
+    test_set = speech.speech_splits((300, 60, 60), n_speakers=(16, 4, 4), seed=0, snr_db=10)["test"]
+    _run(lab, "13-speech-ctc.ipynb")
+    cell = lab.widget_cell("widget = interact(show_utterance")
+    output = cell.locator(".widget-output")
+    assert _caption(output, r"truth: +'[^']*'") == f"truth:  {test_set[0].text!r}"
+    assert output.locator("audio").count() == 1, "the widget shows no audio player"
+    before = _image(output)
+    _caption(output, r"best alignment of the truth: [-_a-zA-Z]+")
+    _screenshot(cell, "13-widget-before")
+
+    handle = cell.locator(".widget-slider .noUi-handle").first  # "utterance": 0 -> 1
+    handle.focus()
+    handle.press("ArrowRight")
+    readout = cell.locator(".widget-readout").first
+    lab.page.wait_for_function("(el) => el.textContent.trim() === '1'", arg=readout.element_handle())
+    _caption(output, "truth: +" + re.escape(repr(test_set[1].text)))
+    lab.wait_for_kernel_idle(30)
+    assert _image(output) != before, "the spectrogram did not change with the next utterance"
+    assert output.locator("audio").count() == 1
+    assert re.search(r"greedy: '[^']*' [✓✗]", output.text_content())
+    _screenshot(cell, "13-widget-after")
