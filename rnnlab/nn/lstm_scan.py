@@ -173,7 +173,8 @@ def _check_scan_inputs(xp, h0, c0, weight_hh, batch_sizes) -> list[int]:
         batch_sizes = batch_sizes.tolist()
     if not isinstance(batch_sizes, (list, tuple)):
         raise TypeError(f"batch_sizes: expected a list of ints (or PackedSequence.batch_sizes), got {batch_sizes!r}")
-    sizes = [check_int(f"batch_sizes[{t}]", n, minimum=1) for t, n in enumerate(batch_sizes)]
+    least = 1 if h0.shape[0] else 0  # a batch of no sequences (B = 0, as torch accepts) runs no row at any step
+    sizes = [check_int(f"batch_sizes[{t}]", n, minimum=least) for t, n in enumerate(batch_sizes)]
     if not sizes or any(a < b for a, b in zip(sizes, sizes[1:])):
         raise ValueError(f"batch_sizes: expected a non-empty, non-increasing list of positive ints "
                          f"(sequences sorted longest first, as PackedSequence.batch_sizes), got {sizes}")

@@ -25,7 +25,6 @@ the very same tensors under their own names (weight_ih, ...).
 """
 from __future__ import annotations
 
-import contextlib
 import warnings
 
 import torch
@@ -57,22 +56,6 @@ def reversal_index(batch_sizes: torch.Tensor) -> torch.Tensor:
     index = torch.empty_like(src)
     index[src] = dst
     return index
-
-
-@contextlib.contextmanager
-def _plain_loops(cells):
-    """Run LSTM cells with their plain autograd loop: for a batch of no sequences, which torch
-    accepts (empty outputs) and the fused loop (``lstm_scan``, at least one sequence) does not."""
-    fused = [getattr(cell, "fused", None) for cell in cells]  # None: not an LSTM cell
-    for cell, f in zip(cells, fused):
-        if f is not None:
-            cell.fused = False
-    try:
-        yield
-    finally:
-        for cell, f in zip(cells, fused):
-            if f is not None:
-                cell.fused = f
 
 
 class Recurrent(nn.Module):
@@ -178,8 +161,7 @@ class Recurrent(nn.Module):
         sorted_indices = input.sorted_indices if layout == "packed" else None
         if sorted_indices is not None:  # states follow the sequences into sorted order
             state = tuple(s.index_select(1, sorted_indices) for s in state)
-        with _plain_loops(self.cells) if B == 0 else contextlib.nullcontext():
-            data, final = self._run_layers(data, batch_sizes, state)  # (N, dirs*H), tuple of (L*dirs, B, H)
+        data, final = self._run_layers(data, batch_sizes, state)  # (N, dirs*H), tuple of (L*dirs, B, H)
         if layout == "packed":
             if input.unsorted_indices is not None:
                 final = tuple(s.index_select(1, input.unsorted_indices) for s in final)

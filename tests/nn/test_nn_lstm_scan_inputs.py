@@ -70,3 +70,12 @@ def test_the_plain_ops_loop_is_the_cells_step(batch_sizes):
     y, (h, c) = RecurrentCell.scan(cell, xp, (h0, c0), batch_sizes)
     for a, b in zip(scan_under_autograd(xp, h0, c0, cell.weight_hh, batch_sizes), (y, h, c)):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_a_batch_of_no_sequences_runs_the_fused_loop_to_empty_outputs():
+    # torch.nn.LSTM accepts B = 0; the fused loop runs no row at any step (zeros in batch_sizes only then)
+    weight_hh = torch.randn(4 * H, H, requires_grad=True)
+    y, h_n, c_n = lstm_scan(torch.randn(0, 4 * H), torch.zeros(0, H), torch.zeros(0, H), weight_hh, [0, 0, 0])
+    assert (tuple(y.shape), tuple(h_n.shape), tuple(c_n.shape)) == ((0, H), (0, H), (0, H))
+    y.sum().backward()
+    assert torch.equal(weight_hh.grad, torch.zeros(4 * H, H))
