@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnlab.checks import check_batch, check_ids, check_int, check_labels, check_lengths, check_rnn_class
+from rnnlab.checks import check_batch, check_int, check_labels
 from rnnlab.course.runtime import device_of, evaluating
-from rnnlab.data.vocab import IGNORE, PAD, Vocab
+from rnnlab.data.vocab import IGNORE, Vocab
+from rnnlab.models.tagger import Tagger
 from rnnlab.nn.crf import CRF, bio_constraints
 from rnnlab.tasks.entities import TaggedSentence, _check_sentences, pad_sentences
 
@@ -34,8 +34,9 @@ def crf_extra_parameters(num_tags: int) -> int:
     return K * K + 2 * K
 
 
-class EmissionEncoder(nn.Module):
-    """Embedding -> bidirectional ``rnn_class`` (packed: padding is never read) -> Linear to K scores.
+class EmissionEncoder(Tagger):
+    """Notebook 05's :class:`rnnlab.models.tagger.Tagger`, bidirectional, with K tags: embedding ->
+    bidirectional ``rnn_class`` (packed: padding is never read) -> Linear to K scores.
 
     ``forward(x (B, T), lengths (B,))`` -> emissions ``(B, T, K)`` (the bias only at padding).
     ``rnn_class``: ``torch.nn.LSTM`` or ``rnnlab.nn.LSTM`` (GRU, RNN too); ``num_layers`` and ``dropout``
@@ -44,22 +45,8 @@ class EmissionEncoder(nn.Module):
 
     def __init__(self, rnn_class, vocab_size: int, num_tags: int, embed_size: int = 32, hidden_size: int = 64,
                  **rnn_kwargs):
-        super().__init__()
-        check_rnn_class(rnn_class)
-        vocab_size = check_int("vocab_size", vocab_size, 2, what="<pad> and at least one word")
-        self.num_tags = check_int("num_tags", num_tags, 1, what="the number of tags K")
-        embed_size, hidden_size = check_int("embed_size", embed_size, 1), check_int("hidden_size", hidden_size, 1)
-        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=PAD)
-        self.rnn = rnn_class(embed_size, hidden_size, batch_first=True, bidirectional=True, **rnn_kwargs)
-        self.head = nn.Linear(2 * hidden_size, self.num_tags)
-
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        check_ids("x", x, self.embed.num_embeddings, "(B, T)")
-        check_lengths("lengths", lengths, x.shape[0], x.shape[1])
-        packed = pack_padded_sequence(self.embed(x), lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, _ = self.rnn(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])     # (B, T, 2H)
-        return self.head(out)                                                            # (B, T, K)
+        super().__init__(rnn_class, vocab_size, embed_size, hidden_size, num_tags=num_tags, bidirectional=True,
+                         **rnn_kwargs)
 
 
 class _TaggerBase(nn.Module):

@@ -25,18 +25,21 @@ class Tagger(nn.Module):
 
     ``rnn_class`` is ``rnnlab.nn.LSTM``/``GRU``/``RNN`` (or the ``torch.nn`` namesakes); extra
     keyword arguments (``num_layers``, ``dropout``, ``bidirectional``) go to it.
+    ``num_tags`` (keyword): the number of tags K, ``len(TAGS)`` (notebook 05's roles) unless given.
     ``forward(x (B, T), lengths (B,))`` packs the padded batch, so padding is never read,
-    and returns logits ``(B, T, len(TAGS))`` (zeros at padded positions).
+    and returns logits ``(B, T, K)`` (the head's bias at padded positions).
     """
 
-    def __init__(self, rnn_class, vocab_size: int, embed_size: int = 32, hidden_size: int = 64, **rnn_kwargs):
+    def __init__(self, rnn_class, vocab_size: int, embed_size: int = 32, hidden_size: int = 64, *,
+                 num_tags: int = len(TAGS), **rnn_kwargs):
         super().__init__()
         check_rnn_class(rnn_class)
         vocab_size = check_int("vocab_size (<pad> and at least one token)", vocab_size, 2)
+        self.num_tags = check_int("num_tags", num_tags, 1, what="the number of tags K")
         embed_size, hidden_size = check_int("embed_size", embed_size, 1), check_int("hidden_size", hidden_size, 1)
         self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=PAD)
         self.rnn = rnn_class(embed_size, hidden_size, batch_first=True, **rnn_kwargs)
-        self.head = nn.Linear(hidden_size * (2 if self.rnn.bidirectional else 1), len(TAGS))
+        self.head = nn.Linear(hidden_size * (2 if self.rnn.bidirectional else 1), self.num_tags)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         check_ids("x", x, self.embed.num_embeddings, "(B, T)")
