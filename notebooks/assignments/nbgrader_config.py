@@ -12,6 +12,11 @@ The gradebook holds the hidden tests, so it never goes into release/. Environmen
 move those places (the workflow tests grade in a temporary folder):
 RNNLAB_RELEASE_DIR, RNNLAB_GRADING_DIR, RNNLAB_SUBMISSIONS; RNNLAB_CELL_TIMEOUT is the
 seconds one cell may run when autograding (default 120) before it is interrupted and failed.
+
+nbgrader's exchange (a class on one machine or a JupyterHub: `nbgrader release_assignment`,
+`collect`, `release_feedback`) is opt-in: RNNLAB_EXCHANGE names its folder, shared with the
+students, whose own config is classroom/student_nbgrader_config.py. Unset, nbgrader's default
+folder (/usr/local/share/nbgrader/exchange) applies, as before.
 """
 import os
 import re
@@ -51,6 +56,12 @@ c.CourseDirectory.solution_directory = os.path.join(GRADING, "solution")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(GRADING, "gradebook.db")
 c.ZipCollectApp.downloaded_directory = os.path.relpath(os.path.join(GRADING, "downloaded"), HERE)  # zip_collect: relative
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".nbgrader.log"]
+# The instructor acts on every student unless --student says otherwise (nbgrader's default, said
+# again because a student config installed for every user, e.g. /etc/jupyter on a hub, sets it to
+# the user's own name, which would make `collect` and `autograde` see only the instructor).
+c.CourseDirectory.student_id = "*"
+if os.environ.get("RNNLAB_EXCHANGE"):   # the exchange folder shared with the students (opt-in)
+    c.Exchange.root = _place("RNNLAB_EXCHANGE", "")
 
 # Autograding: each cell may run this long; then the kernel is interrupted, the cell fails
 # (its test scores 0) and grading goes on with the next cell.

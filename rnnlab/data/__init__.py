@@ -14,6 +14,8 @@
 - :mod:`rnnlab.data.series` — the yearly sunspot numbers that statsmodels ships (notebook 06).
 - :mod:`rnnlab.data.audio` — log-mel spectrograms: ``torch.stft`` and a triangular mel filterbank
   built here (HTK mel scale), for any waveform (notebook 13).
+- :mod:`rnnlab.data.chorales` — Bach's four-part chorales from music21's corpus as quarter-note piano rolls (T, 88), split by chorale (notebook 15).
+- :mod:`rnnlab.data.roll_audio` — a piano roll synthesised to a waveform with NumPy, to hear it (notebook 15).
 """
 from .corpus import load_python_docs, load_python_source, split_text
 from .vocab import Vocab, valid_mask

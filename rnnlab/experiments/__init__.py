@@ -9,4 +9,6 @@
 - :mod:`~rnnlab.experiments.norm_placement` — post-norm against pre-norm (11).
 - :mod:`~rnnlab.experiments.speed` — fair timings: interleaved repeats, medians, peak memory (12).
 - :mod:`~rnnlab.experiments.ladder` — the speed ladder, from a NumPy loop to a parallel scan (12).
+- :mod:`~rnnlab.experiments.music_race` — tanh RNN vs GRU vs LSTM on Bach chorales, equal parameters (15).
+- :mod:`~rnnlab.experiments.captioning` — captions scored (exact match, word BLEU-4), attention on the named object, the race (16).
 """

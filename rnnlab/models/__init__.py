@@ -17,6 +17,9 @@
 - :mod:`~rnnlab.models.ctc_recognizer` — a (bi)LSTM-CTC speech recogniser, equal-parameter sizing of
   the streaming one, its unit and word error rates (13).
 - :mod:`~rnnlab.models.crf_tagger` — BiLSTM + softmax and BiLSTM + CRF entity taggers, one encoder (14).
+- :mod:`~rnnlab.models.music_rnn` — next-frame prediction on piano rolls, a sigmoid per key, NLL per frame, sampling (15).
+- :mod:`~rnnlab.models.music_baselines` — coin-flip, key-frequency and per-key Markov baselines in nats per frame (15).
+- :mod:`~rnnlab.models.captioner` — a CNN encoder's grid and an LSTM decoder with soft attention or the mean-pooled grid (16).
 
 The layers they are built from mirror ``torch.nn`` in :mod:`rnnlab.nn`; the data they learn is in
 :mod:`rnnlab.tasks` and :mod:`rnnlab.data`.

@@ -30,6 +30,8 @@ modules here only draw, so each widget can be tested and benchmarked headless
   tokens/s, memory against generated length, the speed ladder (time and operations against T),
   the KV-cache size widget.
 - :mod:`rnnlab.plots.crf_plots` — notebook 14: a CRF's learned transition scores as a heatmap.
+- :mod:`rnnlab.plots.music_plots` — notebook 15: piano rolls (opening | continuation) and the NLL race.
+- :mod:`rnnlab.plots.caption_plots` — notebook 16: scenes with captions, attention per word over the image, the race.
 - :mod:`rnnlab.plots.ctc_plots` — notebook 13: a log-mel spectrogram with the CTC posteriors'
   spikes under it.
 """

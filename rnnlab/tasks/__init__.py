@@ -24,6 +24,7 @@ and copy; ``tagger``; ``seq2seq``; ``pointer_net``).
   only by its unit sequence, speaker-disjoint splits, log-mel batches for CTC (notebook 13).
 - :mod:`rnnlab.tasks.entities` — sentences with PER/LOC/ORG/DATE entities tagged in BIO, built from
   Faker's lists, where I-X may only follow B-X or I-X (notebook 14).
+- :mod:`rnnlab.tasks.scenes` — scenes of coloured shapes with the one caption a fixed grammar gives each, object masks (notebook 16).
 """
 from rnnlab.tasks.recall import recall_first
 

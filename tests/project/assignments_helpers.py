@@ -1,13 +1,21 @@
 """Reading the assignments' source notebooks: cells by role, and what must stay secret.
 
-Shared by tests/project/test_assignments_sources.py and tests/project/test_assignments_workflow.py.
+Shared by tests/project/test_assignments_sources.py, test_assignments_workflow.py and
+test_classroom_exchange.py; the last two also share the temporary nbgrader course and the
+submissions built from the source.
 """
 from __future__ import annotations
 
+import copy
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "notebooks" / "assignments"
@@ -99,3 +107,71 @@ def file_haystack(path: Path) -> str:
         page = re.sub(r"<(style|script)\b.*?</\1>", "", raw, flags=re.S | re.I)
         return html.unescape(re.sub(r"<[^>]*>", "", page))
     return raw
+
+
+def nbgrader_exe() -> Path:
+    exe = Path(sys.executable).with_name("nbgrader")
+    if exe.exists():
+        return exe
+    why = ("nbgrader is not installed in this environment, so the assignments' grading workflow "
+           "cannot be tested: `make test` installs it (or `make instructor`, or pip install -e '.[instructor]')")
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(why, pytrace=False)
+    pytest.skip(why)
+
+
+class Course:
+    """A temporary nbgrader course over the repository's sources (notebooks/assignments/source)."""
+
+    def __init__(self, tmp: Path):
+        self.exe = nbgrader_exe()
+        self.release = tmp / "release"
+        self.grading = tmp / "grading"
+        self.submitted = self.grading / "submitted"
+        self.env = {**os.environ,
+                    "PATH": f"{self.exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",   # alembic
+                    "RNNLAB_RELEASE_DIR": str(self.release), "RNNLAB_GRADING_DIR": str(self.grading),
+                    "RNNLAB_SUBMISSIONS": str(self.submitted), "RNNLAB_MODE": "quick",
+                    "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR": "1"}
+        self.env.pop("RNNLAB_CELL_TIMEOUT", None)
+
+    def run(self, *args, timeout: int | None = None) -> subprocess.CompletedProcess:
+        env = dict(self.env, **({"RNNLAB_CELL_TIMEOUT": str(timeout)} if timeout else {}))
+        return subprocess.run([str(self.exe), *args], cwd=COURSE, env=env, capture_output=True, text=True,
+                              timeout=900)
+
+    def released(self, assignment: str) -> Path:
+        return self.release / assignment / f"{assignment}.ipynb"
+
+    def autograded(self, student: str, assignment: str) -> Path:
+        return self.grading / "autograded" / student / assignment / f"{assignment}.ipynb"
+
+    def submit(self, student: str, assignment: str, nb: dict) -> None:
+        folder = self.submitted / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+    def grades(self, student: str, assignment: str) -> dict:
+        """grade_id -> (score, max_score) of every graded cell, from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.grading / 'gradebook.db'}", course_id="rnnlab") as gb:
+            notebook = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.score, g.max_score) for g in notebook.grades}
+
+
+def answered(assignment: str, release: dict, edit: dict | None = None) -> dict:
+    """The release with every solution cell filled in from the source: a student's submission.
+
+    ``edit``: grade_id -> function(source text) -> source text, to plant mistakes.
+    """
+    solutions = {nbgrader(c)["grade_id"]: text(c) for c in load(source_path(assignment))["cells"]
+                 if nbgrader(c).get("solution")}
+    nb = copy.deepcopy(release)
+    for cell in nb["cells"]:
+        gid = nbgrader(cell).get("grade_id")
+        if gid in solutions:
+            cell["source"] = solutions[gid]
+            if edit and gid in edit:
+                cell["source"] = edit[gid](cell["source"])
+    return nb

@@ -10,20 +10,15 @@ fail on CI and are skipped (with the reason) elsewhere.
 """
 from __future__ import annotations
 
-import copy
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from assignments_helpers import (
-    ASSIGNMENTS, COURSE, file_haystack, leaks, load, nbgrader, secrets, source_path, text,
+    ASSIGNMENTS, COURSE, Course, answered, file_haystack, leaks, load, nbgrader, secrets, source_path, text,
 )
 
 A1 = "a1-rnn-by-hand"
@@ -31,74 +26,6 @@ A5 = "a5-ctc-by-hand"
 LOG_SPACE = "new.append(logsumexp(*into) + log_probs[t, ext[s]])"   # in A5's ctc_alpha
 TIMEOUT = 6          # seconds per cell for the students whose code never ends
 CUT_OFF = ("cutoff-loop", "cutoff-stubborn", "cutoff-crash")
-
-
-def _nbgrader_exe() -> Path:
-    exe = Path(sys.executable).with_name("nbgrader")
-    if exe.exists():
-        return exe
-    why = ("nbgrader is not installed in this environment, so the assignments' grading workflow "
-           "cannot be tested: `make test` installs it (or `make instructor`, or pip install -e '.[instructor]')")
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail(why, pytrace=False)
-    pytest.skip(why)
-
-
-class Course:
-    """A temporary nbgrader course over the repository's sources (notebooks/assignments/source)."""
-
-    def __init__(self, tmp: Path):
-        self.exe = _nbgrader_exe()
-        self.release = tmp / "release"
-        self.grading = tmp / "grading"
-        self.submitted = self.grading / "submitted"
-        self.env = {**os.environ,
-                    "PATH": f"{self.exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",   # alembic
-                    "RNNLAB_RELEASE_DIR": str(self.release), "RNNLAB_GRADING_DIR": str(self.grading),
-                    "RNNLAB_SUBMISSIONS": str(self.submitted), "RNNLAB_MODE": "quick",
-                    "TRAITLETS_APPLICATION_RAISE_CONFIG_FILE_ERROR": "1"}
-        self.env.pop("RNNLAB_CELL_TIMEOUT", None)
-
-    def run(self, *args, timeout: int | None = None) -> subprocess.CompletedProcess:
-        env = dict(self.env, **({"RNNLAB_CELL_TIMEOUT": str(timeout)} if timeout else {}))
-        return subprocess.run([str(self.exe), *args], cwd=COURSE, env=env, capture_output=True, text=True,
-                              timeout=900)
-
-    def released(self, assignment: str) -> Path:
-        return self.release / assignment / f"{assignment}.ipynb"
-
-    def autograded(self, student: str, assignment: str) -> Path:
-        return self.grading / "autograded" / student / assignment / f"{assignment}.ipynb"
-
-    def submit(self, student: str, assignment: str, nb: dict) -> None:
-        folder = self.submitted / student / assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{assignment}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-
-    def grades(self, student: str, assignment: str) -> dict:
-        """grade_id -> (score, max_score) of every graded cell, from the gradebook."""
-        from nbgrader.api import Gradebook
-
-        with Gradebook(f"sqlite:///{self.grading / 'gradebook.db'}", course_id="rnnlab") as gb:
-            notebook = gb.find_submission_notebook(assignment, assignment, student)
-            return {g.name: (g.score, g.max_score) for g in notebook.grades}
-
-
-def answered(assignment: str, release: dict, edit: dict | None = None) -> dict:
-    """The release with every solution cell filled in from the source: a student's submission.
-
-    ``edit``: grade_id -> function(source text) -> source text, to plant mistakes.
-    """
-    solutions = {nbgrader(c)["grade_id"]: text(c) for c in load(source_path(assignment))["cells"]
-                 if nbgrader(c).get("solution")}
-    nb = copy.deepcopy(release)
-    for cell in nb["cells"]:
-        gid = nbgrader(cell).get("grade_id")
-        if gid in solutions:
-            cell["source"] = solutions[gid]
-            if edit and gid in edit:
-                cell["source"] = edit[gid](cell["source"])
-    return nb
 
 
 def replace(old: str, new: str):

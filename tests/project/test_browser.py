@@ -19,7 +19,8 @@ import pytest
 from browser_lab import ROOT, CHROMIUM_FLAGS, LabPage, LabServer, _in_ci, find_chromium
 
 SHOTS = ROOT / "figures" / "browser"
-NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb", "13-speech-ctc.ipynb"]
+NOTEBOOKS = ["03-vanishing-gradients.ipynb", "07-language-models.ipynb", "09-attention.ipynb", "13-speech-ctc.ipynb",
+             "16-image-captioning.ipynb"]
 
 try:
     from playwright.sync_api import sync_playwright
@@ -218,3 +219,35 @@ def test_notebook_13_utterance_browser_plays_draws_and_decodes_the_chosen_uttera
     assert output.locator("audio").count() == 1
     assert re.search(r"greedy: '[^']*' [✓✗]", output.text_content())
     _screenshot(cell, "13-widget-after")
+
+
+def test_notebook_16_drawn_scene_is_captioned_redrawn_and_refused_when_objects_overlap(lab):
+    from rnnlab.tasks import scenes as sc
+
+    red_circle, blue_square = sc.SceneObject("circle", "red", "small", 8, 10), sc.SceneObject("square", "blue", "large", 22, 20)
+    _run(lab, "16-image-captioning.ipynb")
+    cell = lab.widget_cell("drawer = interact(draw_and_caption")
+    output = cell.locator(".widget-output")
+    truth = sc.caption([red_circle, blue_square])
+    assert _caption(output, r"truth: +[a-z ]+") == f"truth:   {truth}".strip()
+    assert re.search(r"caption: [a-z ]*", output.text_content())
+    before = _image(output)
+    _screenshot(cell, "16-widget-before")
+
+    shape1 = cell.locator(".widget-dropdown select").nth(1)      # decoder, then shape 1
+    shape1.select_option("triangle")
+    red_triangle = sc.SceneObject("triangle", "red", "small", 8, 10)
+    _caption(output, "truth: +" + re.escape(sc.caption([red_triangle, blue_square])))
+    lab.wait_for_kernel_idle(30)
+    assert _image(output) != before, "the scene and its attention maps did not change with the shape"
+    assert re.search(r"truth: .* [✅❌]", output.text_content())
+    _screenshot(cell, "16-widget-after")
+
+    third = cell.locator(".widget-checkbox input").nth(1)         # object 2 (on), object 3 (off)
+    third.check()                                                  # a small green triangle at (16, 26): on the square
+    with pytest.raises(ValueError, match="overlap"):
+        sc.render_scene([red_triangle, blue_square, sc.SceneObject("triangle", "green", "small", 16, 26)])
+    _caption(output, r"cannot draw this scene: .*overlap")
+    lab.wait_for_kernel_idle(30)
+    assert output.locator("img").count() == 0, "a scene that cannot be drawn must not leave a stale picture"
+    _screenshot(cell, "16-widget-refused")
