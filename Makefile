@@ -26,7 +26,7 @@ TEST_ENV := RNNLAB_MODE=quick JUPYTER_PLATFORM_DIRS=1 \
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg \
 	--nbval-cell-timeout=600
 
-.PHONY: lab test setup unit notebooks full results benchmarks clean browser test-pythons constraints
+.PHONY: lab test setup unit notebooks full results benchmarks clean browser test-pythons constraints classroom
 
 setup: $(STAMP)
 
@@ -41,7 +41,7 @@ $(STAMP): pyproject.toml constraints.txt $(LAB_SETTINGS)
 lab: setup
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: setup instructor browser
+test: setup instructor browser classroom book
 	$(TEST_ENV) RNNLAB_FIGURES=$(CURDIR)/build/test-figures $(BIN)/python -m pytest tests $(NOTEBOOKS) $(NBVAL)
 
 # The browser test's driver (Playwright, which drives Debian's chromium: no browser download).
@@ -50,6 +50,16 @@ browser: $(BROWSER_STAMP)
 
 $(BROWSER_STAMP): $(STAMP)
 	$(PIP_INSTALL) -e ".[browser]"
+	@touch $@
+
+# A JupyterHub for a class (classroom/, docs/INSTRUCTORS.md): jupyterhub from PyPI, its proxy
+# (configurable-http-proxy) from npm at the version classroom/package-lock.json pins.
+CLASSROOM_STAMP := $(VENV)/.rnnlab-classroom
+classroom: $(CLASSROOM_STAMP)
+
+$(CLASSROOM_STAMP): $(STAMP) classroom/package-lock.json
+	$(PIP_INSTALL) -e ".[classroom]"
+	npm ci --prefix classroom --no-audit --no-fund --loglevel=error
 	@touch $@
 
 unit: setup
@@ -95,7 +105,7 @@ test-pythons:
 # the oldest supported) in a throw-away venv. Then re-execute the notebooks and run make test-pythons.
 constraints:
 	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
-	build/constraints-venv/bin/python -m pip install --quiet -e ".[instructor,browser]"
+	build/constraints-venv/bin/python -m pip install --quiet -e ".[instructor,browser,book,classroom]"
 	{ grep '^#' constraints.txt; build/constraints-venv/bin/python -m pip freeze --exclude-editable \
 		| sed 's/+cpu$$//'; } > build/constraints.txt && mv build/constraints.txt constraints.txt
 	rm -rf build/constraints-venv
@@ -141,3 +151,20 @@ autograde: release
 feedback: instructor
 	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" --student="$(STUDENT)" --force
 	@echo "feedback (one HTML page per student and notebook): $(GRADING)/feedback/"
+
+# ---- The course's website: make book -> build/book/html (open build/book/html/index.html) ---------
+# Sphinx + myst-nb + the book theme, from the notebooks' stored outputs (nothing is executed), readable
+# offline (MathJax is served from the site). book/build.py stages the pages into build/book/src: widgets
+# drawn in their last state, "notebook NN" linked, the course map from README.md, the assignments'
+# student versions from nbgrader (never the sources). tests/project/test_book.py checks it in chromium.
+BOOK_STAMP := $(VENV)/.rnnlab-book
+
+.PHONY: book
+
+$(BOOK_STAMP): $(INSTRUCTOR_STAMP)
+	$(PIP_INSTALL) -e ".[book]"
+	@touch $@
+
+book: $(BOOK_STAMP)
+	$(BIN)/python book/build.py
+	$(BIN)/python -m sphinx -b html -q -E -c book -d build/book/doctrees build/book/src build/book/html

@@ -20,7 +20,8 @@ import torch.nn.functional as F
 
 from rnnlab.course.runtime import evaluating, seed_everything
 from rnnlab.data.vocab import Vocab
-from rnnlab.models.captioner import Captioner, caption_loss, count_parameters, matched_hidden_size
+from rnnlab.models.captioner import Captioner, caption_loss, matched_hidden_size
+from rnnlab.models.sizes import count_parameters
 from rnnlab.tasks.scenes import COLOURS, SHAPES, Scenes, encode_captions, named_objects, scene_batches
 from rnnlab.training.bleu import exact_match
 from rnnlab.training.loop import train

@@ -16,6 +16,7 @@ import torch
 from rnnlab.checks import check_int
 from rnnlab.course.runtime import get_device, seed_everything
 from rnnlab.models import music_rnn as mr
+from rnnlab.models.sizes import count_parameters
 from rnnlab.training.loop import train
 
 
@@ -28,7 +29,7 @@ def music_run(train_rolls, valid_rolls, test_rolls, steps: int, batch: int = 16,
     """
     steps = check_int("steps", steps, 1, what="training steps")
     batch = check_int("batch", batch, 1, len(train_rolls), what="chorales per batch")
-    target = mr.count_parameters("LSTM", check_int("lstm_hidden", lstm_hidden, 1))
+    target = mr.piano_roll_parameters("LSTM", check_int("lstm_hidden", lstm_hidden, 1))
     sizes = {name: mr.matched_hidden_size(name, target) for name in mr.CELLS}
 
     def run(name: str, lr: float, seed: int):
@@ -38,7 +39,7 @@ def music_run(train_rolls, valid_rolls, test_rolls, steps: int, batch: int = 16,
         train(model, mr.chorale_batches(train_rolls, batch, data), mr.music_loss,
               optimizer=torch.optim.Adam(model.parameters(), lr=lr), steps=steps, clip=1.0, seed=seed,
               desc=f"{name}, lr {lr:g}, seed {seed}", device=get_device())
-        return (mr.evaluate_nll(model, test_rolls), mr.n_parameters(model), mr.evaluate_nll(model, valid_rolls),
+        return (mr.evaluate_nll(model, test_rolls), count_parameters(model), mr.evaluate_nll(model, valid_rolls),
                 model)
 
     return run

@@ -20,6 +20,8 @@
 - :mod:`~rnnlab.models.music_rnn` — next-frame prediction on piano rolls, a sigmoid per key, NLL per frame, sampling (15).
 - :mod:`~rnnlab.models.music_baselines` — coin-flip, key-frequency and per-key Markov baselines in nats per frame (15).
 - :mod:`~rnnlab.models.captioner` — a CNN encoder's grid and an LSTM decoder with soft attention or the mean-pooled grid (16).
+- :mod:`~rnnlab.models.sizes` — parameter counts, and the hidden size that matches a count: how every
+  race at equal parameters sizes its contenders (04, 13, 15, 16).
 
 The layers they are built from mirror ``torch.nn`` in :mod:`rnnlab.nn`; the data they learn is in
 :mod:`rnnlab.tasks` and :mod:`rnnlab.data`.

@@ -127,8 +127,3 @@ def evaluate_nll(model: CharLSTM, ids, batch_size: int = 16, seq_len: int = 256)
             total += F.cross_entropy(logits[0], rest[1:].to(device), reduction="sum").item()
     return total / (len(ids) - 1)
 
-
-def count_parameters(model: nn.Module) -> int:
-    """The number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-

@@ -23,6 +23,7 @@ from rnnlab.checks import (ArgumentKindError, check_batch, check_bool, check_flo
                            check_rnn_class)
 from rnnlab.course.runtime import evaluating
 from rnnlab.decoding.ctc_decoding import ctc_beam_decode, ctc_greedy_decode
+from rnnlab.models.sizes import count_parameters, nearest_size
 from rnnlab.tasks.speech import BLANK, SYMBOLS, Utterance, decode, speech_batch
 from rnnlab.training.error_rates import unit_error_rate, word_error_rate
 
@@ -68,27 +69,14 @@ class CTCRecognizer(nn.Module):
         return self.head(out).log_softmax(-1), steps.to(features.device)
 
 
-def n_parameters(model: nn.Module) -> int:
-    """How many trainable numbers ``model`` holds."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
 def matched_hidden_size(n_params: int, bidirectional: bool, n_mels: int = 40, n_classes: int = len(SYMBOLS),
                         num_layers: int = 2, stack: int = 2, rnn_class=nn.LSTM) -> int:
     """The hidden size whose :class:`CTCRecognizer` has the parameter count nearest ``n_params`` (e.g. a
-    unidirectional model as big as a bidirectional one: ``n_parameters(bi)``)."""
+    unidirectional model as big as a bidirectional one: ``count_parameters(bi)``)."""
     n_params = check_int("n_params", n_params, 1, what="the parameter count to match")
 
-    def count(h):
-        return n_parameters(CTCRecognizer(n_mels, n_classes, h, num_layers, bidirectional, stack, rnn_class))
-
-    lo, hi = 1, 2
-    while count(hi) < n_params:                      # the count grows with h: bracket, then bisect
-        lo, hi = hi, hi * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if count(mid) < n_params else (lo, mid)
-    return min((lo, hi), key=lambda h: abs(count(h) - n_params))
+    return nearest_size(lambda h: count_parameters(
+        CTCRecognizer(n_mels, n_classes, h, num_layers, bidirectional, stack, rnn_class)), n_params)
 
 
 def ctc_recognizer_loss(model: CTCRecognizer, batch, zero_infinity: bool = False) -> torch.Tensor:

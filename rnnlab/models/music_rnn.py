@@ -13,7 +13,6 @@ Chorales differ in length: a batch is padded at the end (:func:`pad_rolls`) and 
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import torch
@@ -24,6 +23,7 @@ from rnnlab.checks import (check_batch, check_float_input, check_generator, chec
                            check_rank, check_size, check_tensor)
 from rnnlab.course.runtime import evaluating
 from rnnlab.data.chorales import N_KEYS, check_roll
+from rnnlab.models.sizes import nearest_size
 from rnnlab.nn import GRU, LSTM, RNN
 from rnnlab.nn.init import course_init_
 
@@ -65,12 +65,7 @@ class PianoRollRNN(nn.Module):
         return self.head(h), state             # y_t (B, T, n_keys): logits of frame t+1
 
 
-def n_parameters(model: nn.Module) -> int:
-    """How many trainable numbers ``model`` holds."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-def count_parameters(cell: str, hidden_size: int, n_keys: int = N_KEYS) -> int:
+def piano_roll_parameters(cell: str, hidden_size: int, n_keys: int = N_KEYS) -> int:
     """:class:`PianoRollRNN`'s parameters without building it: ``G (H D + H^2 + 2H) + (H + 1) D``
     (``G`` gate blocks: 1 tanh, 3 GRU, 4 LSTM; ``D = n_keys``; the head ``W_hy, b_y``)."""
     g, h, d = _BLOCKS[_check_cell(cell)], check_int("hidden_size", hidden_size, 1), n_keys
@@ -80,11 +75,8 @@ def count_parameters(cell: str, hidden_size: int, n_keys: int = N_KEYS) -> int:
 def matched_hidden_size(cell: str, n_params: int, n_keys: int = N_KEYS) -> int:
     """The hidden size whose ``cell`` model has the parameter count nearest ``n_params`` (head included)."""
     n_params = check_int("n_params", n_params, 1, what="the parameter count to match")
-    g, d = _BLOCKS[_check_cell(cell)], n_keys
-    # solve g H^2 + (g (d + 2) + d) H + d = n_params for H, then take the closer integer
-    b = g * (d + 2) + d
-    h = (-b + math.sqrt(b * b + 4 * g * max(n_params - d, 0))) / (2 * g)
-    return min({max(1, math.floor(h)), max(1, math.ceil(h))}, key=lambda H: abs(count_parameters(cell, H, d) - n_params))
+    _check_cell(cell)
+    return nearest_size(lambda h: piano_roll_parameters(cell, h, n_keys), n_params)
 
 
 def pad_rolls(rolls) -> tuple[torch.Tensor, torch.Tensor]:

@@ -26,7 +26,7 @@ from torch import nn
 from rnnlab.checks import check_ids, check_int, check_shape, check_tensor
 from rnnlab.course.runtime import evaluating
 from rnnlab.experiments.speed import MemoryMeter, rss_bytes, tensor_bytes
-from rnnlab.models.char_lm import CharLSTM, _check_targets, count_parameters  # noqa: F401  (count_parameters: re-exported for notebook 12)
+from rnnlab.models.char_lm import CharLSTM, _check_targets
 from rnnlab.nn.mingru import MODES, MinGRU
 
 

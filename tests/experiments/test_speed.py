@@ -10,7 +10,8 @@ import torch
 from rnnlab.experiments.ladder import LADDER, RUNGS, make_rung
 from rnnlab.experiments.speed import (MemoryMeter, TimingStats, count_ops, loglog_slope, machine_summary, ratios, rss_bytes,
                           tensor_bytes, time_interleaved, tokens_per_second, torch_threads)
-from rnnlab.models.streaming_lms import (LSTMLM, MinGRULM, count_parameters, kv_cache_bytes, lstm_state_bytes,
+from rnnlab.models.sizes import count_parameters
+from rnnlab.models.streaming_lms import (LSTMLM, MinGRULM, kv_cache_bytes, lstm_state_bytes,
                                         make_train_step, memory_vs_length)
 from rnnlab.models.transformers import TransformerLM
 

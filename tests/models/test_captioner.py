@@ -3,8 +3,9 @@ attention, equal parameters, gradients, learning, greedy decoding, and clear err
 import pytest
 import torch
 
-from rnnlab.models.captioner import (Captioner, SceneEncoder, caption_loss, count_parameters,
+from rnnlab.models.captioner import (Captioner, SceneEncoder, caption_loss,
                                      matched_hidden_size)
+from rnnlab.models.sizes import count_parameters
 from rnnlab.tasks import scenes as sc
 
 V = len(sc.word_vocabulary())

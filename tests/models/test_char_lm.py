@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from rnnlab.data.char_batches import StatefulBatches
-from rnnlab.models.char_lm import CharLSTM, count_parameters, evaluate_nll, tbptt_loss
+from rnnlab.models.char_lm import CharLSTM, evaluate_nll, tbptt_loss
+from rnnlab.models.sizes import count_parameters
 from rnnlab.training.loop import train
 
 

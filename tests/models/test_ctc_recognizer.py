@@ -6,7 +6,8 @@ import torch
 from rnnlab import nn as rnn
 from rnnlab.checks import DtypeMismatchError, LengthError
 from rnnlab.models.ctc_recognizer import (CTCRecognizer, ctc_recognizer_loss, error_rates, matched_hidden_size,
-                                          n_parameters, transcribe)
+                                          transcribe)
+from rnnlab.models.sizes import count_parameters
 from rnnlab.nn.ctc_loss import ctc_loss
 from rnnlab.tasks import speech
 from rnnlab.training.loop import train
@@ -47,12 +48,12 @@ def test_torchs_ctc_loss_equals_the_one_by_hand_in_float64():
 @pytest.mark.parametrize("hidden", [16, 64])
 def test_matched_hidden_size_gives_the_unidirectional_model_equal_parameters(hidden):
     bi = CTCRecognizer(hidden_size=hidden, bidirectional=True)
-    h = matched_hidden_size(n_parameters(bi), bidirectional=False)
+    h = matched_hidden_size(count_parameters(bi), bidirectional=False)
     uni = CTCRecognizer(hidden_size=h, bidirectional=False)
-    assert h > hidden and abs(n_parameters(uni) - n_parameters(bi)) / n_parameters(bi) < 0.02
+    assert h > hidden and abs(count_parameters(uni) - count_parameters(bi)) / count_parameters(bi) < 0.02
     for other in (h - 1, h + 1):
-        assert abs(n_parameters(uni) - n_parameters(bi)) <= \
-            abs(n_parameters(CTCRecognizer(hidden_size=other, bidirectional=False)) - n_parameters(bi))
+        assert abs(count_parameters(uni) - count_parameters(bi)) <= \
+            abs(count_parameters(CTCRecognizer(hidden_size=other, bidirectional=False)) - count_parameters(bi))
 
 
 def test_a_short_training_run_lowers_the_loss_and_decodes():

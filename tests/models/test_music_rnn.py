@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from rnnlab.data.chorales import piano_roll
 from rnnlab.models import music_baselines as mb
 from rnnlab.models import music_rnn as mr
+from rnnlab.models.sizes import count_parameters
 from rnnlab.training.loop import train
 
 
@@ -37,12 +38,12 @@ def test_shapes_and_parity_with_torch_layers(cell):
 
 @pytest.mark.parametrize("cell", ["tanh", "GRU", "LSTM"])
 def test_parameter_count_formula_and_matching(cell):
-    assert mr.n_parameters(mr.PianoRollRNN(cell, 11)) == mr.count_parameters(cell, 11)
-    target = mr.count_parameters("LSTM", 36)
+    assert count_parameters(mr.PianoRollRNN(cell, 11)) == mr.piano_roll_parameters(cell, 11)
+    target = mr.piano_roll_parameters("LSTM", 36)
     h = mr.matched_hidden_size(cell, target)
-    assert abs(mr.count_parameters(cell, h) - target) <= min(
-        abs(mr.count_parameters(cell, h + d) - target) for d in (-1, 1))
-    assert abs(mr.count_parameters(cell, h) - target) / target < 0.02
+    assert abs(mr.piano_roll_parameters(cell, h) - target) <= min(
+        abs(mr.piano_roll_parameters(cell, h + d) - target) for d in (-1, 1))
+    assert abs(mr.piano_roll_parameters(cell, h) - target) / target < 0.02
     assert mr.matched_hidden_size("LSTM", target) == 36
 
 

@@ -84,9 +84,11 @@ def test_every_install_of_the_makefile_takes_the_constraints():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^PIP_INSTALL := .*\$\(BIN\)/python -m pip install --quiet -c constraints.txt$", makefile, re.M)
     project_installs = re.findall(r"^\t(.*(?:-e \.|-e \"\.\[).*)$", makefile, re.M)
-    assert len(project_installs) == 4              # setup, browser, instructor; and `make constraints`
+    assert len(project_installs) == 6              # setup, browser, classroom, instructor, book; and `make constraints`
     unpinned = [line for line in project_installs if not line.startswith("$(PIP_INSTALL)")]
-    assert unpinned == ['build/constraints-venv/bin/python -m pip install --quiet -e ".[instructor,browser]"']
+    assert unpinned == ['build/constraints-venv/bin/python -m pip install --quiet -e ".[instructor,browser,book,classroom]"']
+    extras = set(re.findall(r'^\t\$\(PIP_INSTALL\) -e "\.\[(\w+)\]"$', makefile, re.M))
+    assert extras == {"browser", "classroom", "instructor", "book"}      # every extra of pyproject, each pinned
 
 
 def test_test_pythons_skips_a_python_that_is_not_installed(tmp_path):
