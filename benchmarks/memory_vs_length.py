@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rnnlab.course.runtime import get_device  # noqa: E402
 from rnnlab.experiments.speed import machine_summary  # noqa: E402
-from rnnlab.models.streaming_lms import LSTMLM, MinGRULM, count_parameters, memory_vs_length  # noqa: E402
+from rnnlab.models.sizes import count_parameters  # noqa: E402
+from rnnlab.models.streaming_lms import LSTMLM, MinGRULM, memory_vs_length  # noqa: E402
 from rnnlab.models.transformers import TransformerLM  # noqa: E402
 
 V = 100

@@ -6,7 +6,7 @@ import torch
 
 from rnnlab.experiments import captioning as cap
 from rnnlab.experiments import fair
-from rnnlab.models.captioner import count_parameters
+from rnnlab.models.sizes import count_parameters
 from rnnlab.tasks import scenes as sc
 
 
