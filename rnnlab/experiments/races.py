@@ -11,13 +11,12 @@ steps and batches; :mod:`rnnlab.experiments.fair` tunes the learning rate and re
 """
 from __future__ import annotations
 
-import math
-
 import torch
 
 from rnnlab.checks import check_int
 from rnnlab.course.runtime import get_device, seed_everything
 from rnnlab.models import long_range
+from rnnlab.models.sizes import nearest_size
 from rnnlab.nn.init import course_init_
 from rnnlab.tasks import adding as addp, copy as copyp
 from rnnlab.training.loop import train
@@ -40,13 +39,7 @@ def equal_sizes(lstm_hidden: int, input_size: int) -> dict:
     """
     lstm_hidden = check_int("lstm_hidden", lstm_hidden, 1, expected="a positive int", fn="equal_sizes")
     target = layer_params("LSTM", input_size, lstm_hidden)
-    sizes = {}
-    for name in CELLS:
-        # solve G (H^2 + (D + 2) H) = target for H, then take the closer of the two integers around it
-        g = _BLOCKS[name]
-        h = (-(input_size + 2) + math.sqrt((input_size + 2) ** 2 + 4 * target / g)) / 2
-        sizes[name] = min((math.floor(h), math.ceil(h)), key=lambda H: abs(layer_params(name, input_size, H) - target))
-    return sizes
+    return {name: nearest_size(lambda h, name=name: layer_params(name, input_size, h), target) for name in CELLS}
 
 
 def _fit(model, batches, loss_fn, lr, steps, seed, desc):
