@@ -36,7 +36,7 @@ from rnnlab.checks import check_bool, check_float, check_int, check_rank, check_
 from rnnlab.checks.tensors import check_same_dtype
 from rnnlab.data.vocab import BOS, EOS, PAD
 from rnnlab.models.attention import AdditiveAttention
-from rnnlab.models.sizes import count_parameters, nearest_size
+from rnnlab.models.sizes import count_parameters
 from rnnlab.nn.lstm_cell import LSTMCell
 
 
@@ -179,10 +179,18 @@ def matched_hidden_size(vocab_size: int, hidden_size: int = 64, **sizes) -> int:
     """The hidden size H' of a mean-pool ``Captioner(attend=False)`` whose parameter count is closest to
     that of ``Captioner(vocab_size, attend=True, hidden_size=hidden_size, **sizes)``.
 
-    The count grows with H' (the LSTM's 4H'(E + D + H') ...), so :func:`~rnnlab.models.sizes.nearest_size`
-    finds the closest from ``hidden_size`` up; the attention's W_h, W_s and v are what H' makes up for.
+    The counts are linear-plus-quadratic in H' (the LSTM's 4H'(E + D + H') ...), so a scan of H' from
+    ``hidden_size`` up finds the closest; the attention's W_h, W_s and v are what H' makes up for. Each
+    candidate is built, which draws from torch's global random generator: notebook 16's stored numbers
+    come from this scan's draws (a search that built other candidates would change them).
     """
     target = count_parameters(Captioner(vocab_size, attend=True, hidden_size=hidden_size, **sizes))
     sizes.pop("attention_size", None)
-    return nearest_size(lambda h: count_parameters(Captioner(vocab_size, attend=False, hidden_size=h, **sizes)),
-                        target, smallest=hidden_size)
+    best, best_gap = hidden_size, None
+    for H in range(hidden_size, 4 * hidden_size + 1):
+        gap = abs(count_parameters(Captioner(vocab_size, attend=False, hidden_size=H, **sizes)) - target)
+        if best_gap is None or gap < best_gap:
+            best, best_gap = H, gap
+        elif gap > best_gap:
+            break
+    return best
